@@ -1,0 +1,22 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from a database holding the five plans; each test's writes roll back."""
+    with django_db_blocker.unblock():
+        call_command("load_plans", verbosity=0)
+
+
+@pytest.fixture
+def require_services():
+    """In CI (REQUIRE_SERVICES=1) a missing broker is a failure, never a skip."""
+    if not settings.CELERY_BROKER_URL:
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail("REQUIRE_SERVICES is set but CELERY_BROKER_URL is empty")
+        pytest.skip("needs CELERY_BROKER_URL (a real Redis); .ci/run sets it")
+    return settings.CELERY_BROKER_URL

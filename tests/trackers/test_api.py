@@ -1,0 +1,66 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from trackers.models import Department, Target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client):
+    user = get_user_model().objects.create_user("reader", password="pw-reader-123")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/regions/", "/api/departments/", "/api/plans/", "/api/indicators/", "/api/targets/",
+     "/api/milestones/", "/api/actuals/", "/api/schema/", "/api/docs/"],
+)
+def test_anonymous_requests_are_refused(client, url):
+    response = client.get(url)
+    assert response.status_code in (302, 401, 403)
+    assert b"guangdong" not in response.content
+
+
+def test_targets_filter_by_plan_region_and_year(reader):
+    response = reader.get("/api/targets/", {"plan": "shenzhen-health-2022-2025", "year": 2025})
+    assert response.status_code == 200
+    body = response.json()
+    expected = Target.objects.filter(plan__code="shenzhen-health-2022-2025", year=2025).count()
+    assert body["count"] == expected > 0
+    assert {row["plan"] for row in body["results"]} == {"shenzhen-health-2022-2025"}
+    assert {row["region"] for row in body["results"]} == {"shenzhen"}
+    revenue = [row for row in body["results"] if row["value_text"] == "1200亿元"]
+    assert revenue and revenue[0]["value"] == "1200.000000" and revenue[0]["unit"] == "亿元"
+
+
+def test_targets_filter_by_department(reader):
+    department = Department.objects.filter(led_targets__isnull=False).first()
+    response = reader.get("/api/targets/", {"department": department.code, "page_size": 500})
+    rows = response.json()["results"]
+    assert rows
+    assert all(department.code in row["lead_departments"] + row["cooperating_departments"] for row in rows)
+
+
+def test_lists_are_paginated(reader):
+    body = reader.get("/api/targets/").json()
+    assert set(body) >= {"count", "next", "previous", "results"}
+    assert len(body["results"]) <= 50
+    assert body["count"] == Target.objects.count()
+
+
+def test_plans_report_derived_status_and_filter_by_it(reader):
+    drafts = reader.get("/api/plans/", {"status": "draft"}).json()["results"]
+    assert [row["code"] for row in drafts] == ["chaozhou-biomed-2022-2025"]
+
+
+def test_openapi_schema_and_docs_page_need_no_cdn(reader):
+    schema = reader.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/targets/" in schema.json()["paths"]
+    docs = reader.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html and "cdn.jsdelivr" not in html and "/static/drf_spectacular_sidecar/" in html

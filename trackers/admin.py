@@ -1,0 +1,174 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Actual,
+    ActualVersion,
+    Baseline,
+    Department,
+    ExcludedPromise,
+    Indicator,
+    Milestone,
+    Plan,
+    Region,
+    Target,
+)
+from .selectors import plan_status_expression
+
+admin.site.site_header = _("Policy target tracker")
+admin.site.site_title = _("Policy target tracker")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "name_en", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "region", "code"]
+    list_filter = ["region"]
+    search_fields = ["name", "full_name", "code"]
+    filter_horizontal = ["members"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ["key", "indicator", "comparator", "value", "value_high", "unit", "year", "basis", "aspirational"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["key", "title", "deadline", "completed_on"]
+    readonly_fields = ["key", "title", "deadline"]
+    extra = 0
+    show_change_link = True
+
+
+class BaselineInline(admin.TabularInline):
+    model = Baseline
+    fields = ["key", "indicator", "year", "value", "unit", "qualifier"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class ExcludedInline(admin.TabularInline):
+    model = ExcludedPromise
+    fields = ["clause", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class PlanStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Plan.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.annotate(status=plan_status_expression()).filter(status=self.value())
+        return queryset
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["short_title", "region", "start_year", "end_year", "document_status", "status"]
+    list_filter = [PlanStatusFilter, "document_status", "region"]
+    search_fields = ["title", "short_title", "code", "issuing_body"]
+    readonly_fields = ["source_text"]
+    inlines = [TargetInline, MilestoneInline, BaselineInline, ExcludedInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region").annotate(status=plan_status_expression())
+
+    @admin.display(description=_("status"), ordering="status")
+    def status(self, obj):
+        return Plan.Status(obj.status).label
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "unit", "direction", "kind"]
+    list_filter = ["kind", "direction", "unit"]
+    search_fields = ["name", "name_en", "code", "definition"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "plan", "region", "comparator", "value_text", "year", "basis", "aspirational"]
+    list_filter = ["plan", "region", "year", "comparator", "basis", "aspirational", "departments_basis"]
+    search_fields = ["clause", "key", "indicator__name", "value_text"]
+    filter_horizontal = ["lead_departments", "cooperating_departments"]
+    list_select_related = ["indicator", "plan", "region"]
+    autocomplete_fields = ["indicator", "baseline"]
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "plan", "region", "year", "value_text", "qualifier"]
+    list_filter = ["plan", "region", "qualifier"]
+    search_fields = ["clause", "indicator__name"]
+    list_select_related = ["indicator", "plan", "region"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "region", "deadline", "completed_on"]
+    list_filter = ["plan", "region"]
+    search_fields = ["title", "clause"]
+    filter_horizontal = ["lead_departments", "cooperating_departments"]
+    date_hierarchy = "deadline"
+
+
+@admin.register(ExcludedPromise)
+class ExcludedPromiseAdmin(admin.ModelAdmin):
+    list_display = ["clause", "plan", "reason"]
+    list_filter = ["plan"]
+    search_fields = ["clause", "reason"]
+
+
+class ActualVersionInline(admin.TabularInline):
+    model = ActualVersion
+    fields = ["number", "value", "unit", "status", "department", "submitted_by", "reviewed_by", "approved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Actual)
+class ActualAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "region", "year", "is_demo"]
+    list_filter = ["region", "year", "is_demo"]
+    search_fields = ["indicator__name"]
+    inlines = [ActualVersionInline]
+    list_select_related = ["indicator", "region"]
+
+
+@admin.register(ActualVersion)
+class ActualVersionAdmin(SimpleHistoryAdmin):
+    """Read-only: figures change only through the review workflow (services), never here."""
+
+    list_display = ["actual", "number", "value", "unit", "status", "department", "approved_at", "flagged"]
+    list_filter = ["status", "flagged", "department"]
+    search_fields = ["actual__indicator__name", "source"]
+    list_select_related = ["actual__indicator", "actual__region", "department"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

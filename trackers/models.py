@@ -1,0 +1,457 @@
+"""What was promised (plans, targets, milestones, baselines) and what was reported (actuals).
+
+Integrity rules live here as database constraints; the writes that keep them live in services.py.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+AMOUNT = {"max_digits": 24, "decimal_places": 6}
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent region"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["province", "city", "district"]), name="region_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="region_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=128, help_text=_("As the plans write it."))
+    full_name = models.CharField(_("full name"), max_length=255, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="departments"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True,
+        related_name="departments",
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["region__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Plan(models.Model):
+    class DocumentStatus(models.TextChoices):
+        FINAL = "final", _("final")
+        CONSULTATION_DRAFT = "consultation_draft", _("consultation draft (征求意见稿)")
+
+    class Status(models.TextChoices):
+        """Derived from document status and period; see selectors.plan_status_expression."""
+        DRAFT = "draft", _("draft")
+        IN_FORCE = "in_force", _("in force")
+        EXPIRED = "expired", _("expired")
+
+    code = models.SlugField(_("code"), max_length=96, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    short_title = models.CharField(_("short title"), max_length=128)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="plans"
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=255)
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    document_status = models.CharField(
+        _("document status"), max_length=32, choices=DocumentStatus.choices,
+        default=DocumentStatus.FINAL,
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    seed_file = models.CharField(_("source file"), max_length=128, blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["region__code", "start_year", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(document_status__in=["final", "consultation_draft"]),
+                name="plan_document_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    @property
+    def status_label(self) -> str:
+        """Needs the `status` annotation of selectors.plan_list()."""
+        return self.Status(self.status).label
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+
+    class Kind(models.TextChoices):
+        FLOW = "flow", _("annual flow")
+        STOCK = "stock", _("stock at year end")
+        SHARE = "share", _("share (%)")
+        RATE = "rate", _("rate or intensity (%)")
+        COUNT = "count", _("count")
+
+    code = models.SlugField(_("code"), max_length=96, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=16)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    allows_negative = models.BooleanField(_("allows negative values"), default=False)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(direction__in=["higher", "lower"]), name="indicator_direction_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["flow", "stock", "share", "rate", "count"]), name="indicator_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class Baseline(models.Model):
+    """A stated fact about the present or past, with the plan's own qualifier (超过, 约)."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        OVER = "over", _("more than (超过)")
+        ABOUT = "about", _("about (约)")
+        AT_LEAST = "at_least", _("at least (以上)")
+        UNDER = "under", _("less than")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="baselines")
+    key = models.SlugField(_("key"), max_length=96)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), **AMOUNT)
+    unit = models.CharField(_("unit"), max_length=16)
+    value_text = models.CharField(_("value as written"), max_length=64)
+    qualifier = models.CharField(_("qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
+    clause = models.TextField(_("clause"))
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        ordering = ["plan", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="baseline_unique_key_in_plan"),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=["exact", "over", "about", "at_least", "under"]),
+                name="baseline_qualifier_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.year}: {self.value_text}"
+
+
+class Responsibility(models.TextChoices):
+    STATED = "stated", _("stated in the clause's bracket")
+    INFERRED = "inferred", _("inferred from the delivering task")
+    NONE = "none", _("not named")
+
+
+class Target(models.Model):
+    class Comparator(models.TextChoices):
+        GTE = "gte", _("at least")
+        GT = "gt", _("more than")
+        APPROX = "approx", _("about")
+        RANGE = "range", _("range")
+        LTE = "lte", _("at most")
+        LT = "lt", _("less than")
+        EQ = "eq", _("exactly")
+
+    class Basis(models.TextChoices):
+        LEVEL = "level", _("level in the target year")
+        CUMULATIVE = "cumulative", _("cumulative over the plan period")
+        ANNUAL = "annual", _("every year (recurring)")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    key = models.SlugField(_("key"), max_length=96)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="targets")
+    section = models.CharField(_("section"), max_length=128, blank=True)
+    clause = models.TextField(_("clause"), help_text=_("Verbatim from the plan, whitespace removed."))
+    value_text = models.CharField(_("value as written"), max_length=64)
+    comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
+    value = models.DecimalField(_("value"), **AMOUNT)
+    value_high = models.DecimalField(_("upper value"), null=True, blank=True, **AMOUNT)
+    unit = models.CharField(_("unit"), max_length=16)
+    tolerance_pct = models.DecimalField(
+        _("tolerance (%)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("Only for 'about'; empty means the global setting."),
+    )
+    year = models.PositiveSmallIntegerField(_("target year"))
+    basis = models.CharField(_("basis"), max_length=16, choices=Basis.choices, default=Basis.LEVEL)
+    aspirational = models.BooleanField(_("aspirational (力争/争取)"), default=False)
+    composition = models.SlugField(_("composition group"), max_length=96, blank=True)
+    baseline = models.ForeignKey(
+        Baseline, verbose_name=_("baseline"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    lead_departments = models.ManyToManyField(
+        Department, verbose_name=_("lead departments"), blank=True, related_name="led_targets"
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department, verbose_name=_("co-operating departments"), blank=True,
+        related_name="cooperating_targets",
+    )
+    departments_basis = models.CharField(
+        _("departments basis"), max_length=16, choices=Responsibility.choices, default=Responsibility.NONE
+    )
+    departments_clause = models.TextField(_("departments clause"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "year", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="target_unique_key_in_plan"),
+            models.CheckConstraint(
+                condition=Q(comparator__in=["gte", "gt", "approx", "range", "lte", "lt", "eq"]),
+                name="target_comparator_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis__in=["level", "cumulative", "annual"]), name="target_basis_valid"
+            ),
+            # A range has an upper end above its lower end; nothing else has one.
+            models.CheckConstraint(
+                condition=(
+                    Q(comparator="range", value_high__isnull=False, value_high__gt=F("value"))
+                    | (~Q(comparator="range") & Q(value_high__isnull=True))
+                ),
+                name="target_range_has_ordered_upper_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance_pct__isnull=True) | Q(comparator="approx", tolerance_pct__gt=0),
+                name="target_tolerance_only_for_approx",
+            ),
+            models.CheckConstraint(
+                condition=Q(departments_basis__in=["stated", "inferred", "none"]),
+                name="target_departments_basis_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.year}: {self.value_text}"
+
+
+class Milestone(models.Model):
+    """A dated deliverable with no number to measure: done or not, by its deadline."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="milestones")
+    key = models.SlugField(_("key"), max_length=96)
+    title = models.CharField(_("title"), max_length=255)
+    clause = models.TextField(_("clause"))
+    deadline = models.DateField(_("deadline"))
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="milestones")
+    section = models.CharField(_("section"), max_length=128, blank=True)
+    lead_departments = models.ManyToManyField(
+        Department, verbose_name=_("lead departments"), blank=True, related_name="led_milestones"
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department, verbose_name=_("co-operating departments"), blank=True,
+        related_name="cooperating_milestones",
+    )
+    departments_basis = models.CharField(
+        _("departments basis"), max_length=16, choices=Responsibility.choices, default=Responsibility.NONE
+    )
+    departments_clause = models.TextField(_("departments clause"), blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["plan", "deadline", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="milestone_unique_key_in_plan"),
+            # A completed milestone must say how we know.
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | ~Q(evidence=""),
+                name="milestone_completion_has_evidence",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ExcludedPromise(models.Model):
+    """A sentence read and judged not quantitative, kept so the judgement can be reviewed."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="excluded")
+    clause = models.TextField(_("clause"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("excluded promise")
+        verbose_name_plural = _("excluded promises")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "clause"], name="excluded_unique_clause_in_plan")
+        ]
+
+    def __str__(self):
+        return self.clause[:40]
+
+
+class Actual(models.Model):
+    """One reported figure: an indicator for a region and a year. Its values live in versions.
+
+    One figure serves every plan that targets the indicator in that region.
+    `lock_version` rises on every write so that two editors cannot silently overwrite each other.
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="actuals")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="actuals")
+    year = models.PositiveSmallIntegerField(_("year"))
+    lock_version = models.PositiveIntegerField(_("lock version"), default=0)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("actual")
+        verbose_name_plural = _("actuals")
+        ordering = ["indicator", "region", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "region", "year"], name="actual_unique_figure")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.region} {self.year}"
+
+
+class ActualVersion(models.Model):
+    """One version of a figure. Approved versions are never changed: a correction is a new one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+        SUPERSEDED = "superseded", _("superseded")
+
+    actual = models.ForeignKey(Actual, verbose_name=_("figure"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    value = models.DecimalField(_("value"), **AMOUNT)
+    unit = models.CharField(_("unit"), max_length=16)
+    value_in_indicator_unit = models.DecimalField(_("value in the indicator's unit"), **AMOUNT)
+    source = models.TextField(_("source or evidence"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="actual_versions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    correction_reason = models.TextField(_("reason for correction"), blank=True)
+    flagged = models.BooleanField(_("flagged for review"), default=False)
+    flag_reason = models.TextField(_("flag reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actual version")
+        verbose_name_plural = _("actual versions")
+        ordering = ["actual", "number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["actual", "number"], name="actual_version_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="actual_version_number_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "returned", "superseded"]),
+                name="actual_version_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="actual_version_has_source"),
+            # An approved figure names who approved it and when; nobody approves their own figure.
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False, reviewed_by__isnull=False),
+                name="actual_version_approval_attributed",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("submitted_by")),
+                name="actual_version_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="actual_version_return_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(correction_reason=""),
+                name="actual_version_correction_has_reason",
+            ),
+            # At most one version of a figure is in play (draft, submitted or returned) at a time.
+            models.UniqueConstraint(
+                fields=["actual"], condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="actual_version_one_open",
+            ),
+            models.UniqueConstraint(
+                fields=["actual"], condition=Q(status="approved"), name="actual_version_one_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actual} v{self.number}"

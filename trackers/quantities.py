@@ -1,0 +1,104 @@
+"""Exact quantities as the plans write them: numbers (Arabic or Chinese) with their units.
+
+Pure Python, no Django: the loader, the validators, the tests and the plan extractor share it.
+Money converts exactly between 元, 万元, 亿元 and 万亿元; count classifiers (家, 个, 件 …) are one
+family because a plan may count the same things as 3家 and later as 5个.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import cn2an
+
+MONEY_FACTORS = {
+    "元": Decimal(1),
+    "万元": Decimal(10) ** 4,
+    "亿元": Decimal(10) ** 8,
+    "万亿元": Decimal(10) ** 12,
+}
+COUNT_UNITS = frozenset("家个件项名支张所座人台套种批次户位床场条")
+PERCENT_UNITS = frozenset({"%", "％"})
+MULTIPLIERS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12}
+
+CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
+_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)"
+_RANGE_SEPARATORS = "-－~～—至到"
+_QUANTITY_RE = re.compile(
+    rf"(?P<low>{_NUMBER})(?:[{_RANGE_SEPARATORS}](?P<high>{_NUMBER}))?"
+    r"(?P<mult>万亿|万|亿)?(?P<unit>元|%|％|[" + "".join(sorted(COUNT_UNITS)) + r"])?"
+)
+
+
+class UnitError(ValueError):
+    """Two units that cannot be converted into each other exactly."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    low: Decimal
+    high: Decimal | None
+    unit: str  # as written: 亿元, 万亿元, 家, %, or "" when the text gives none
+
+
+def unit_family(unit: str) -> str:
+    if unit in MONEY_FACTORS:
+        return "money"
+    if unit in COUNT_UNITS:
+        return "count"
+    if unit in PERCENT_UNITS:
+        return "percent"
+    return f"other:{unit}"
+
+
+def is_known_unit(unit: str) -> bool:
+    return not unit_family(unit).startswith("other:")
+
+
+def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """Convert exactly; raise UnitError when the units measure different things."""
+    if from_unit == to_unit:
+        return value
+    family = unit_family(from_unit)
+    if family != unit_family(to_unit) or family.startswith("other:"):
+        raise UnitError(f"cannot convert {from_unit} to {to_unit}")
+    if family == "money":
+        return value * MONEY_FACTORS[from_unit] / MONEY_FACTORS[to_unit]
+    return value  # counts and percents: same measure, different words
+
+
+def parse_number(text: str) -> Decimal:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return Decimal(text)
+    if text[0] in "十百千":  # 百亿 means 一百亿
+        text = "一" + text
+    return Decimal(str(cn2an.cn2an(text, "smart")))
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Read the first quantity in `text`: '1万亿元', '1.5万件', '30-50家', '五百亿', '十大'."""
+    match = _QUANTITY_RE.search(text)
+    if not match:
+        raise ValueError(f"no number in {text!r}")
+    low = parse_number(match["low"])
+    high = parse_number(match["high"]) if match["high"] else None
+    multiplier, unit = match["mult"] or "", match["unit"] or ""
+    if unit == "元" or (multiplier and not unit and _money_follows(text, match.end())):
+        unit = f"{multiplier}元"
+    elif multiplier:
+        factor = MULTIPLIERS[multiplier]
+        low, high = low * factor, (high * factor if high is not None else None)
+    if unit == "％":
+        unit = "%"
+    return Quantity(low=low, high=high, unit=unit)
+
+
+def _money_follows(text: str, end: int) -> bool:
+    """'五百亿的企业' names money even without 元; '1.5万件' does not."""
+    return not text[end:end + 1] or text[end] not in COUNT_UNITS
+
+
+def normalize_text(text: str) -> str:
+    """The seeds are wrapped at arbitrary points: clauses are compared with whitespace removed."""
+    return re.sub(r"\s+", "", text)
