@@ -128,6 +128,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Plans, targets, milestones and reported actuals of Chinese industry plans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -147,6 +148,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # KPI thresholds (see docs/methodology.md); settings, not literals in code.
 KPI_APPROX_TOLERANCE_PCT = env.float("KPI_APPROX_TOLERANCE_PCT", default=10.0)
 KPI_AT_RISK_RATIO = env.float("KPI_AT_RISK_RATIO", default=0.9)
+
+# A reported figure more than this many times last year's (or less than its inverse) is stored
+# flagged for the reviewer, never refused for that reason alone.
+FIGURE_JUMP_RATIO = env.float("FIGURE_JUMP_RATIO", default=2.0)
+# The reporting calendar: a year's figures are due on this month and day of the following year.
+REPORTING_DUE_MONTH = env.int("REPORTING_DUE_MONTH", default=3)
+REPORTING_DUE_DAY = env.int("REPORTING_DUE_DAY", default=31)
+# Spreadsheet uploads larger than this are refused before parsing.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -94,6 +94,17 @@ class Plan(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     seed_file = models.CharField(_("source file"), max_length=128, blank=True)
     source_text = models.TextField(_("source text"), blank=True)
+    # Who answers for a target the plan gives no department: the plan's monitoring lead
+    # (跟踪评估及统计监测, 组织领导) where the text names one, else one assigned and said so.
+    coordinating_departments = models.ManyToManyField(
+        "Department", verbose_name=_("coordinating departments"), blank=True, related_name="coordinated_plans"
+    )
+    coordinating_basis = models.CharField(
+        _("coordinating departments basis"), max_length=16,
+        choices=[("stated", _("stated in the plan")), ("assigned", _("assigned: the plan names none"))],
+        default="assigned",
+    )
+    coordinating_clause = models.TextField(_("coordinating clause"), blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -455,3 +466,28 @@ class ActualVersion(models.Model):
 
     def __str__(self):
         return f"{self.actual} v{self.number}"
+
+
+class ReportingObligation(models.Model):
+    """The reporting calendar: which figure a department owes for a year, and by when."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="obligations"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("year"))
+    due_date = models.DateField(_("due date"))
+
+    class Meta:
+        verbose_name = _("reporting obligation")
+        verbose_name_plural = _("reporting obligations")
+        ordering = ["year", "due_date", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "indicator", "region", "year"], name="obligation_unique_figure"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.indicator.name} {self.year}"

@@ -44,6 +44,7 @@ def check_fixture(data: dict, seed_text: str, region_names: set[str]) -> list[st
     departments = {row["code"] for row in data["departments"]}
     problems += _check_departments(data["departments"], region_names)
     baselines = {row["key"]: row for row in data["baselines"]}
+    problems += _check_coordinators(data["plan"], departments, text)
     problems += _check_unique_keys("baselines", data["baselines"])
     problems += _check_unique_keys("targets", data["targets"])
     problems += _check_unique_keys("milestones", data["milestones"])
@@ -86,6 +87,19 @@ def _check_plan(plan: dict, region_names: set[str]) -> list[str]:
         problems.append(f"plan: document_status {plan.get('document_status')!r}")
     if plan.get("start_year") and plan.get("end_year") and plan["end_year"] < plan["start_year"]:
         problems.append("plan: end_year before start_year")
+    return problems
+
+
+def _check_coordinators(plan: dict, departments: set[str], text: str) -> list[str]:
+    codes = plan.get("coordinating_departments") or []
+    problems = [f"plan: coordinating department {c!r} not declared" for c in codes if c not in departments]
+    if not codes:
+        problems.append("plan: name coordinating_departments (who answers for targets with none)")
+    if plan.get("coordinating_basis") not in ("stated", "assigned"):
+        problems.append("plan: coordinating_basis must be stated or assigned")
+    clause = plan.get("coordinating_clause")
+    if plan.get("coordinating_basis") == "stated" and (not clause or clause not in text):
+        problems.append("plan: a stated coordinating_clause must occur verbatim in the seed")
     return problems
 
 
@@ -214,8 +228,8 @@ def _check_departments_named(where: str, row: dict, departments: set[str], text:
     basis = row.get("departments_basis", "none")
     if basis not in DEPARTMENT_BASES:
         problems.append(f"{where}: departments_basis {basis!r}")
-    if basis != "none" and not named:
-        problems.append(f"{where}: departments_basis {basis} but no departments")
+    if (basis != "none") != bool(named):
+        problems.append(f"{where}: departments_basis {basis} does not fit the departments named")
     clause = row.get("departments_clause")
     if clause and clause not in text:
         problems.append(f"{where}: departments_clause not found verbatim: {clause}")

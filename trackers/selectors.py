@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import Plan
+from .models import Actual, ActualVersion, Indicator, Plan, Region, ReportingObligation, Target
+from .validation import FigureContext
 
 
 def plan_status_expression(today: dt.date | None = None) -> Case:
@@ -22,3 +26,114 @@ def plan_status_expression(today: dt.date | None = None) -> Case:
 
 def plan_list(*, today: dt.date | None = None) -> QuerySet[Plan]:
     return Plan.objects.select_related("region").annotate(status=plan_status_expression(today))
+
+
+def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
+    """What validation needs to know about a figure: the indicator, the plans' periods, last year."""
+    periods = Target.objects.filter(indicator=indicator, region=region).aggregate(
+        first=Min("plan__start_year"), last=Max("plan__end_year")
+    )
+    allowed = (periods["first"], periods["last"]) if periods["first"] is not None else None
+    previous = None
+    if isinstance(year, int):
+        previous = (
+            ActualVersion.objects.filter(
+                actual__indicator=indicator, actual__region=region, actual__year=year - 1,
+                status=ActualVersion.Status.APPROVED,
+            )
+            .values_list("value_in_indicator_unit", flat=True)
+            .first()
+        )
+    return FigureContext(
+        indicator_unit=indicator.unit,
+        indicator_kind=indicator.kind,
+        allows_negative=indicator.allows_negative,
+        allowed_years=allowed,
+        previous_value=previous,
+        jump_ratio=Decimal(str(settings.FIGURE_JUMP_RATIO)),
+    )
+
+
+def figures_responsible_q(user, prefix: str = "") -> Q:
+    """Figures (indicator x region) that one of the user's departments leads or co-operates on."""
+    from .rules import responsible_q
+
+    targets = Target.objects.filter(
+        responsible_q(user), indicator=OuterRef(f"{prefix}indicator"), region=OuterRef(f"{prefix}region"),
+    )
+    return Q(Exists(targets))
+
+
+def actual_list_for(user) -> QuerySet[Actual]:
+    """The figures a user may read: all for leaders, auditors, reviewers and administrators;
+    their own departments' for submitters; none for anyone else."""
+    actuals = Actual.objects.select_related("indicator", "region")
+    if user.has_perm("trackers.view_all_figures"):
+        return actuals
+    if user.has_perm("trackers.use_api"):
+        return actuals.filter(figures_responsible_q(user))
+    return actuals.none()
+
+
+def approved_value_as_of(actual: Actual, moment) -> ActualVersion | None:
+    """The version that counted at `moment`: the last one approved at or before it."""
+    return (
+        actual.versions.filter(approved_at__isnull=False, approved_at__lte=moment)
+        .order_by("-approved_at")
+        .first()
+    )
+
+
+def review_queue(user) -> QuerySet[ActualVersion]:
+    """Submitted figures waiting for a reviewer other than the one who submitted them."""
+    return (
+        ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
+        .exclude(submitted_by=user)
+        .select_related("actual__indicator", "actual__region", "department", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
+    """What the user's departments owe for a year, with the figure's open and approved versions."""
+    return (
+        ReportingObligation.objects.filter(year=year, department__members=user)
+        .select_related("department", "indicator", "region")
+        .order_by("department__name", "indicator__name", "region__name")
+    )
+
+
+def completeness(year: int, today: dt.date | None = None) -> list[dict]:
+    """Per department and plan: figures owed, submitted, approved and overdue for a year.
+
+    Submitted counts figures sent for review (or already approved); overdue counts figures not
+    submitted by the due date. Completion and approval are separate states, as in DHIS2.
+    """
+    today = today or timezone.localdate()
+    submitted = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"),
+        status__in=[ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED, ActualVersion.Status.SUPERSEDED],
+    )
+    approved = submitted.filter(approved_at__isnull=False)
+    rows = ReportingObligation.objects.filter(year=year).annotate(
+        is_submitted=Exists(submitted), is_approved=Exists(approved)
+    )
+    plans_by_figure: dict[tuple[int, int], set[int]] = {}
+    for indicator_id, region_id, plan_id in Target.objects.filter(
+        plan__start_year__lte=year, plan__end_year__gte=year
+    ).values_list("indicator_id", "region_id", "plan_id"):
+        plans_by_figure.setdefault((indicator_id, region_id), set()).add(plan_id)
+    plans = {plan.pk: plan for plan in Plan.objects.all()}
+    table: dict[tuple[int, int], dict] = {}
+    for row in rows.select_related("department"):
+        for plan_id in plans_by_figure.get((row.indicator_id, row.region_id), ()):
+            cell = table.setdefault(
+                (row.department_id, plan_id),
+                {"department": row.department, "plan": plans[plan_id], "owed": 0, "submitted": 0,
+                 "approved": 0, "overdue": 0},
+            )
+            cell["owed"] += 1
+            cell["submitted"] += row.is_submitted
+            cell["approved"] += row.is_approved
+            cell["overdue"] += (not row.is_submitted) and row.due_date < today
+    return sorted(table.values(), key=lambda c: (c["plan"].code, c["department"].name))

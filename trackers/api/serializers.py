@@ -110,3 +110,50 @@ class ActualSerializer(serializers.ModelSerializer):
     class Meta:
         model = Actual
         fields = ["id", "indicator", "region", "year", "lock_version", "is_demo", "versions"]
+
+
+class FigureSubmitSerializer(serializers.Serializer):
+    """Input for submitting a figure. Only these fields are read: status, approver and the like
+    cannot be set by a payload."""
+
+    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    year = serializers.IntegerField()
+    value = serializers.CharField(max_length=40)
+    unit = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    source = serializers.CharField(allow_blank=True)
+    correction_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_lock_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReviewSerializer(serializers.Serializer):
+    expected_lock_version = serializers.IntegerField()
+
+
+class ReturnSerializer(ReviewSerializer):
+    reason = serializers.CharField()
+
+
+class VersionDetailSerializer(ActualVersionSerializer):
+    figure = serializers.IntegerField(source="actual_id", read_only=True)
+    lock_version = serializers.IntegerField(source="actual.lock_version", read_only=True)
+
+    class Meta(ActualVersionSerializer.Meta):
+        fields = ["id", "figure", "lock_version", *ActualVersionSerializer.Meta.fields]
+
+
+class VersionHistorySerializer(serializers.Serializer):
+    """One recorded state of a version: who changed it, when, to what, and why."""
+
+    version = serializers.IntegerField(source="number")
+    history_date = serializers.DateTimeField()
+    history_type = serializers.CharField()
+    changed_by = serializers.StringRelatedField(source="history_user")
+    status = serializers.CharField()
+    value = serializers.DecimalField(max_digits=24, decimal_places=6)
+    unit = serializers.CharField()
+    source = serializers.CharField()
+    return_reason = serializers.CharField()
+    correction_reason = serializers.CharField()
+    approved_at = serializers.DateTimeField()

@@ -9,6 +9,7 @@ router.register("plans", views.PlanViewSet, basename="plan")
 router.register("indicators", views.IndicatorViewSet)
 router.register("targets", views.TargetViewSet)
 router.register("milestones", views.MilestoneViewSet)
-router.register("actuals", views.ActualViewSet)
+router.register("actuals", views.ActualViewSet, basename="actual")
+router.register("versions", views.VersionViewSet, basename="version")
 
 urlpatterns = router.urls

@@ -1,11 +1,24 @@
-"""Read-only API over the promise side and the reported figures. Login required everywhere."""
+"""The API over plans, targets and reported figures. Login required everywhere; what a user
+may read or do is decided by trackers/rules.py, and every write goes through services."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
-from rest_framework import viewsets
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 
-from trackers.models import Actual, ActualVersion, Department, Indicator, Milestone, Region, Target
-from trackers.selectors import plan_list
+from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
+from trackers.selectors import actual_list_for, plan_list
+from trackers.services import actuals as figure_services
 
 from . import filters, serializers
+
+
+class CanUseApi(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("trackers.use_api")
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -60,12 +73,112 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ActualViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Actual.objects.select_related("indicator", "region").prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=ActualVersion.objects.select_related("department", "submitted_by", "reviewed_by"),
-        )
-    )
+    """Reported figures with all their versions. Submitters see their departments' figures only."""
+
     serializer_class = serializers.ActualSerializer
     filterset_class = filters.ActualFilter
     ordering_fields = ["year"]
+    permission_classes = [CanUseApi]
+
+    def get_queryset(self):
+        return actual_list_for(self.request.user).prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ActualVersion.objects.select_related("department", "submitted_by", "reviewed_by"),
+            )
+        )
+
+    @extend_schema(
+        request=serializers.FigureSubmitSerializer,
+        responses={
+            201: serializers.VersionDetailSerializer,
+            400: OpenApiResponse(description="Field errors: {field: [reason]} in the request's language"),
+            403: OpenApiResponse(description="Not allowed to submit this figure"),
+            409: OpenApiResponse(description="Changed by someone else since expected_lock_version"),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def submit(self, request):
+        """Save and submit a figure for review (a correction when an approved version exists)."""
+        payload = serializers.FigureSubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        figure = figure_services.FigureInput(
+            indicator=data["indicator"], region=data["region"], year=data["year"], value=data["value"],
+            unit=data.get("unit", ""), source=data["source"], correction_reason=data["correction_reason"],
+        )
+        version = _run_service(
+            figure_services.actual_submit_figure, user=request.user, department=data["department"],
+            figure=figure, expected_lock_version=data["expected_lock_version"],
+        )
+        return Response(serializers.VersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.VersionHistorySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every recorded state of every version of this figure: who, when, what and why."""
+        if not request.user.has_perm("trackers.view_history") and not request.user.has_perm("trackers.use_api"):
+            raise exceptions.PermissionDenied()
+        actual = self.get_object()  # scoped: another department's figure is a 404
+        records = ActualVersion.history.filter(actual_id=actual.pk).select_related("history_user").order_by(
+            "number", "history_date"
+        )
+        return Response(serializers.VersionHistorySerializer(records, many=True).data)
+
+
+class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Versions of figures; reviewers approve or return submitted ones."""
+
+    serializer_class = serializers.VersionDetailSerializer
+    permission_classes = [CanUseApi]
+    filterset_fields = ["status", "flagged"]
+
+    def get_queryset(self):
+        visible = actual_list_for(self.request.user)
+        return ActualVersion.objects.filter(actual__in=visible).select_related(
+            "actual", "department", "submitted_by", "reviewed_by"
+        )
+
+    @extend_schema(request=serializers.ReviewSerializer, responses=serializers.VersionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        payload = serializers.ReviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = _run_service(
+            figure_services.actual_approve, user=request.user, version=self.get_object(),
+            expected_lock_version=payload.validated_data["expected_lock_version"],
+        )
+        return Response(serializers.VersionDetailSerializer(version).data)
+
+    @extend_schema(request=serializers.ReturnSerializer, responses=serializers.VersionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        payload = serializers.ReturnSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = _run_service(
+            figure_services.actual_return, user=request.user, version=self.get_object(),
+            reason=payload.validated_data["reason"],
+            expected_lock_version=payload.validated_data["expected_lock_version"],
+        )
+        return Response(serializers.VersionDetailSerializer(version).data)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _run_service(service, **kwargs):
+    """Translate the service layer's refusals into HTTP answers."""
+    try:
+        return service(**kwargs)
+    except figure_services.FigureValidationError as error:
+        raise exceptions.ValidationError(
+            {e.field: [exceptions.ErrorDetail(str(e.message), code=e.code)] for e in error.errors}
+        ) from error
+    except figure_services.ConflictError as error:
+        raise Conflict({"detail": str(error), "current_lock_version": error.current_lock_version}) from error
+    except figure_services.WorkflowError as error:
+        raise Conflict({"detail": str(error)}) from error
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from error

@@ -81,6 +81,7 @@ def plan_load(data: dict, seed_text: str) -> Plan:
     indicators = {row["code"]: _indicator_sync(row) for row in data["indicators"]}
     departments = {row["code"]: _department_sync(row, regions) for row in data["departments"]}
     plan = _plan_sync(data["plan"], regions, seed_text)
+    plan.coordinating_departments.set([departments[c] for c in data["plan"].get("coordinating_departments") or []])
     default_region = plan.region
     baselines = {
         row["key"]: _baseline_sync(plan, row, indicators, regions, default_region)
@@ -142,6 +143,8 @@ def _plan_sync(row: dict, regions: dict[str, Region], seed_text: str) -> Plan:
             "published_on": _date_or_none(row.get("published_on")),
             "seed_file": row["seed_file"],
             "source_text": seed_text,
+            "coordinating_basis": row.get("coordinating_basis") or "assigned",
+            "coordinating_clause": row.get("coordinating_clause") or "",
         },
     )
     return plan
