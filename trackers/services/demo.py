@@ -1,0 +1,152 @@
+"""Demo users and invented yearly figures for the quick start. Everything here is labelled demo:
+the figures' Actual rows carry is_demo=True and every page shows a banner while DEMO_MODE is on.
+
+The figures go through the real workflow (submitted by a department's submitter, approved by a
+reviewer), so the history, the completeness view and the dashboards have something to show.
+"""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from trackers import roles
+from trackers.models import Actual, Plan, Target
+from trackers.quantities import convert
+from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
+from trackers.services.calendar import obligations_generate
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_LAST_YEAR = 2025
+# One submitter per plan, member of every department the plan names.
+PLAN_SUBMITTERS = {
+    "guangdong-biomed-2021-2025": "demo-gd",
+    "guangzhou-health-elderly-2017-2020": "demo-gz",
+    "shenzhen-health-2022-2025": "demo-sz",
+    "chaozhou-biomed-2022-2025": "demo-cz",
+    "jiangmen-health-2016-2020": "demo-jm",
+}
+STAFF = {
+    "demo-admin": roles.ADMINISTRATOR,
+    "demo-leader": roles.LEADER,
+    "demo-auditor": roles.AUDITOR,
+    "demo-reviewer": roles.REVIEWER,
+}
+
+
+@transaction.atomic
+def demo_load(seed: int = 2026) -> dict[str, int]:
+    users = _demo_users()
+    reviewer = users["demo-reviewer"]
+    rng = random.Random(seed)
+    created = 0
+    for plan in Plan.objects.prefetch_related("targets").order_by("code"):
+        submitter = users.get(PLAN_SUBMITTERS.get(plan.code, ""))
+        if submitter is None:
+            continue
+        for target in plan.targets.select_related("indicator", "region", "baseline").order_by("key"):
+            created += _demo_series(target, submitter, reviewer, rng)
+    for year in range(2016, DEMO_LAST_YEAR + 1):
+        obligations_generate(year)
+    return {"users": len(users), "figures": created}
+
+
+def _demo_users() -> dict:
+    User = get_user_model()
+    users = {}
+    for username, role in STAFF.items():
+        user = _user(User, username, role)
+        user.is_staff = role == roles.ADMINISTRATOR
+        user.is_superuser = role == roles.ADMINISTRATOR
+        user.save()
+        users[username] = user
+    for plan_code, username in PLAN_SUBMITTERS.items():
+        plan = Plan.objects.filter(code=plan_code).first()
+        if plan is None:
+            continue
+        user = _user(User, username, roles.SUBMITTER)
+        for department in _plan_departments(plan):
+            department.members.add(user)
+        users[username] = user
+    return users
+
+
+def _user(User, username, role):
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.first_name = "演示"
+        user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def _plan_departments(plan: Plan):
+    departments = set(plan.coordinating_departments.all())
+    for target in plan.targets.prefetch_related("lead_departments", "cooperating_departments"):
+        departments.update(target.lead_departments.all())
+        departments.update(target.cooperating_departments.all())
+    return departments
+
+
+def _demo_series(target: Target, submitter, reviewer, rng: random.Random) -> int:
+    """Invent a plausible series for a target's figure; some targets run ahead, some behind."""
+    department = submitter.departments.filter(pk__in=_responsible_ids(target)).first()
+    if department is None:
+        return 0
+    pace = Decimal(str(rng.choice([0.7, 0.85, 0.95, 1.0, 1.05, 1.15])))
+    first_year = target.plan.start_year
+    last_year = min(target.year, DEMO_LAST_YEAR)
+    created = 0
+    for year in range(first_year, last_year + 1):
+        if Actual.objects.filter(indicator=target.indicator, region=target.region, year=year).exists():
+            continue
+        value = _demo_value(target, year, pace, rng)
+        figure = FigureInput(
+            indicator=target.indicator, region=target.region, year=year, value=value,
+            unit=target.indicator.unit, source="演示数据（虚构）/ demo data (invented)",
+        )
+        version = actual_submit_figure(user=submitter, department=department, figure=figure)
+        actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
+        Actual.objects.filter(pk=version.actual_id).update(is_demo=True)
+        created += 1
+    return created
+
+
+def _responsible_ids(target: Target) -> list[int]:
+    ids = list(target.lead_departments.values_list("pk", flat=True))
+    ids += list(target.cooperating_departments.values_list("pk", flat=True))
+    if not ids:
+        ids = list(target.plan.coordinating_departments.values_list("pk", flat=True))
+    return ids
+
+
+def _demo_value(target: Target, year: int, pace: Decimal, rng: random.Random) -> Decimal:
+    goal = convert(target.value, target.unit, target.indicator.unit)
+    noise = Decimal(str(round(rng.uniform(0.97, 1.03), 3)))
+    if target.basis == Target.Basis.ANNUAL or target.indicator.kind in ("share", "rate"):
+        value = goal * pace * noise
+    elif target.basis == Target.Basis.CUMULATIVE:
+        span = max(target.year - target.plan.start_year + 1, 1)
+        value = goal / span * pace * noise  # the year's additions
+    else:
+        start = _baseline_in_unit(target) or goal * Decimal("0.5")
+        span = max(target.year - target.plan.start_year + 1, 1)
+        share = Decimal(year - target.plan.start_year + 1) / span
+        value = (start + (goal - start) * share) * pace * noise
+    if target.indicator.kind == "count" or target.indicator.unit in ("家", "个", "件", "项", "名", "支"):
+        value = value.quantize(Decimal(1))
+    else:
+        value = value.quantize(Decimal("0.01"))
+    if target.indicator.kind == "share":
+        value = min(value, Decimal(100))
+    return max(value, Decimal(0))
+
+
+def _baseline_in_unit(target: Target) -> Decimal | None:
+    if target.baseline is None:
+        return None
+    return convert(target.baseline.value, target.baseline.unit, target.indicator.unit)
