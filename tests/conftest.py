@@ -20,3 +20,9 @@ def require_services():
             pytest.fail("REQUIRE_SERVICES is set but CELERY_BROKER_URL is empty")
         pytest.skip("needs CELERY_BROKER_URL (a real Redis); .ci/run sets it")
     return settings.CELERY_BROKER_URL
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Real hashing costs a third of a second per user; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
