@@ -26,3 +26,18 @@ def require_services():
 def fast_password_hasher(settings):
     """Real hashing costs a third of a second per user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Unit tests run tasks in-process, as the embedded default does; tests marked
+    `integration` talk to the real broker and a real worker instead."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

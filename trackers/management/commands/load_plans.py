@@ -12,5 +12,7 @@ class Command(BaseCommand):
             report = plans_load(settings.BASE_DIR / "fixtures", settings.SEEDS_DIR)
         except FixtureError as error:
             raise CommandError(str(error)) from error
+        if options["verbosity"] == 0:
+            return
         for code, counts in report.plans.items():
             self.stdout.write(f"{code}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
