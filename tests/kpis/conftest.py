@@ -1,11 +1,10 @@
 """Builders for the engine's input frames, shared by the kpis tests.
 
-Session-scoped so hypothesis tests can use them too.
+Plain functions, imported by the test modules, so hypothesis tests can call them freely.
 """
 
 import numpy as np
 import pandas as pd
-import pytest
 
 TARGET_DEFAULTS = {
     "comparator": "gte",
@@ -36,12 +35,3 @@ def build_actuals(*triples):
     frame = pd.DataFrame.from_records(list(triples), columns=["target_id", "year", "value"])
     return frame.astype({"target_id": "int64", "year": "int64", "value": "float64"})
 
-
-@pytest.fixture(scope="session")
-def targets_frame():
-    return build_targets
-
-
-@pytest.fixture(scope="session")
-def actuals_frame():
-    return build_actuals

@@ -1,0 +1,192 @@
+"""Progress of plan targets against reported actuals: pure pandas/numpy, no Django.
+
+Entry point: `compute_progress(targets, actuals, as_of, thresholds)`; the method is
+described formula by formula in docs/methodology.md. Every step works on whole
+columns; nothing loops over targets or figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from kpis.actual_series import plan_window_series, summarise_series
+from kpis.comparators import comparator_holds, goal_value
+from kpis.growth import (
+    baseline_is_usable,
+    compound_growth_rate,
+    compound_projection,
+    expected_path_value,
+    linear_projection,
+    path_fraction,
+    progress_fraction,
+    relative_deviation,
+    required_growth_rate,
+)
+from kpis.inputs import ACTUAL_COLUMNS, TARGET_COLUMNS, normalise_actuals, normalise_targets
+from kpis.milestone_states import MILESTONE_COLUMNS, MILESTONE_STATES, milestone_states
+from kpis.reasons import explain_status
+from kpis.recurring import judge_recurring_years
+from kpis.status_rules import STATUSES, classify_status
+from kpis.thresholds import METHOD_VERSION, Thresholds
+
+__all__ = [
+    "ACTUAL_COLUMNS",
+    "METHOD_VERSION",
+    "MILESTONE_COLUMNS",
+    "MILESTONE_STATES",
+    "OUTPUT_COLUMNS",
+    "STATUSES",
+    "TARGET_COLUMNS",
+    "Thresholds",
+    "compute_progress",
+    "milestone_states",
+]
+
+OUTPUT_COLUMNS = (
+    "target_id",
+    "basis",
+    "aspirational",
+    "latest_year",
+    "latest_value",
+    "progress",
+    "gap",
+    "years_left",
+    "trajectory_value",
+    "trajectory_ratio",
+    "actual_cagr",
+    "required_cagr",
+    "projection_compound",
+    "projection_linear",
+    "anticipated_progress",
+    "achieved",
+    "years_met",
+    "years_due",
+    "years_reported",
+    "share_met",
+    "status",
+    "reason",
+    "reason_zh",
+    "method_version",
+)
+_COUNT_COLUMNS = ("latest_year", "years_left", "years_met", "years_due", "years_reported")
+_GEOMETRIC_KINDS = ("flow", "stock")
+
+
+def describe_plan(targets: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Normalised targets plus the terms every formula needs: higher, base_year, goal."""
+    plan = normalise_targets(targets, thresholds)
+    plan["higher"] = plan["direction"].eq("higher")
+    # The plan's base year: the stated baseline year, else the year before the plan starts.
+    plan["base_year"] = plan["baseline_year"].fillna(plan["start_year"] - 1)
+    plan["goal"] = goal_value(plan["comparator"], plan["value"], plan["value_high"], plan["higher"])
+    return plan
+
+
+def _add_anchor(frame: pd.DataFrame) -> pd.DataFrame:
+    """Starting point of the expected path and of the observed growth rate.
+
+    level: the baseline, else the earliest figure when there are two or more;
+    cumulative: zero just before the plan starts; annual: none (each year stands alone).
+    """
+    level, cumulative = frame["basis"].eq("level"), frame["basis"].eq("cumulative")
+    from_baseline = level & frame["baseline_value"].notna()
+    from_first_figure = level & frame["baseline_value"].isna() & (frame["n_points"] >= 2)
+    conditions = [from_baseline, from_first_figure, cumulative]
+    frame["anchor_value"] = np.select(conditions, [frame["baseline_value"], frame["first_value"], 0.0], np.nan)
+    frame["anchor_year"] = np.select(conditions, [frame["base_year"], frame["first_year"], frame["start_year"] - 1], np.nan)
+    # The baseline progress is measured from: cumulative totals start from zero, annual has none.
+    frame["progress_baseline"] = np.where(level, frame["baseline_value"], np.where(cumulative, 0.0, np.nan))
+    frame["baseline_usable"] = baseline_is_usable(frame["goal"], frame["progress_baseline"], frame["higher"])
+    return frame
+
+
+def _add_position(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Where the latest figure stands: progress, gap, years left, achieved."""
+    direction = np.where(frame["higher"], 1.0, -1.0)
+    frame["progress"] = progress_fraction(frame["latest_value"], frame["goal"], frame["progress_baseline"], frame["higher"])
+    frame["gap"] = direction * (frame["goal"] - frame["latest_value"])
+    frame["years_left"] = frame["target_year"] - frame["latest_year"]
+    latest_meets = comparator_holds(
+        frame["latest_value"], frame["comparator"], frame["value"], frame["value_high"], frame["tolerance_pct"], frame["higher"], thresholds
+    )
+    every_year_met = (frame["years_reported"] > 0) & (frame["years_met"] == frame["years_reported"])
+    frame["achieved"] = np.where(frame["basis"].eq("annual"), every_year_met, latest_meets)
+    return frame
+
+
+def _add_trajectory(frame: pd.DataFrame) -> pd.DataFrame:
+    """Expected value at the latest year and how the latest figure compares with it."""
+    geometric = frame["kind"].isin(_GEOMETRIC_KINDS) & frame["basis"].eq("level")
+    geometric &= (frame["anchor_value"] > 0) & (frame["goal"] > 0)
+    frame["geometric"] = geometric
+    fraction = path_fraction(frame["latest_year"], frame["anchor_year"], frame["target_year"])
+    path = expected_path_value(frame["anchor_value"], frame["goal"], fraction, geometric)
+    # An annual target expects the full value every year.
+    has_figure = frame["n_points"] > 0
+    frame["trajectory_value"] = np.where(frame["basis"].eq("annual") & has_figure, frame["goal"], path)
+    frame["trajectory_ratio"] = 1.0 + relative_deviation(frame["latest_value"], frame["trajectory_value"], frame["higher"])
+    return frame
+
+
+def _add_growth_and_projections(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Observed and required growth rates, trend projections and their progress."""
+    annual = frame["basis"].eq("annual")
+    years_observed = frame["latest_year"] - frame["anchor_year"]
+    observed = compound_growth_rate(frame["anchor_value"], frame["latest_value"], years_observed, thresholds.min_cagr_years)
+    required = required_growth_rate(frame["latest_value"], frame["goal"], frame["years_left"], frame["achieved"], thresholds.min_cagr_years)
+    # Growth of a figure that restarts every year means nothing.
+    frame["actual_cagr"] = np.where(annual, np.nan, observed)
+    frame["required_cagr"] = np.where(annual, np.nan, required)
+    frame["projection_compound"] = compound_projection(frame["latest_value"], frame["actual_cagr"], frame["years_left"])
+    fitted_at_target = frame["fit_mean_value"] + frame["fit_slope"] * (frame["target_year"] - frame["fit_mean_year"])
+    with np.errstate(all="ignore"):
+        anchor_slope = (frame["latest_value"] - frame["anchor_value"]) / years_observed.where(years_observed > 0)
+    frame["projection_linear"] = linear_projection(frame["latest_value"], fitted_at_target, anchor_slope, frame["years_left"])
+    # Compound growth for levels that grow geometrically, a straight line for the rest.
+    compound_usable = frame["geometric"] & np.isfinite(frame["projection_compound"])
+    headline = np.where(compound_usable, frame["projection_compound"], frame["projection_linear"])
+    frame["anticipated_progress"] = progress_fraction(headline, frame["goal"], frame["progress_baseline"], frame["higher"])
+    frame["projection_meets_target"] = comparator_holds(
+        headline, frame["comparator"], frame["value"], frame["value_high"], frame["tolerance_pct"], frame["higher"], thresholds
+    )
+    return frame
+
+
+def _finalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Public columns in a fixed order and dtype, one row per target_id ascending."""
+    result = frame.reset_index().loc[:, list(OUTPUT_COLUMNS)]
+    for column in _COUNT_COLUMNS:
+        result[column] = pd.array(result[column].round(), dtype="Int64")
+    result["achieved"] = result["achieved"].astype(bool)
+    result["aspirational"] = result["aspirational"].astype(bool)
+    for column in ("status", "reason", "reason_zh", "basis", "method_version"):
+        result[column] = result[column].astype(object)
+    return result.sort_values("target_id", kind="mergesort", ignore_index=True)
+
+
+def compute_progress(
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame | None,
+    as_of: dt.date,
+    thresholds: Thresholds = Thresholds(),
+) -> pd.DataFrame:
+    """One row per target with progress measures, status and reasons (see OUTPUT_COLUMNS).
+
+    Inputs are not modified; the same inputs in any row order give the same frame.
+    """
+    plan = describe_plan(targets, thresholds)
+    figures = normalise_actuals(actuals, plan.index, as_of.year)
+    series = plan_window_series(plan, figures)
+    frame = plan.join(summarise_series(series)).join(judge_recurring_years(plan, series, as_of.year, thresholds))
+    frame["n_points"] = frame["n_points"].fillna(0)
+    frame = _add_anchor(frame)
+    frame = _add_position(frame, thresholds)
+    frame = _add_trajectory(frame)
+    frame = _add_growth_and_projections(frame, thresholds)
+    frame["status"] = classify_status(frame, as_of.year, thresholds)
+    frame["reason"], frame["reason_zh"] = explain_status(frame, as_of.year, thresholds)
+    frame["method_version"] = METHOD_VERSION
+    return _finalise(frame)
