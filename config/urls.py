@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("trackers.web.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("trackers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

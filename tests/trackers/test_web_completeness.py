@@ -1,0 +1,71 @@
+"""Completeness per plan and department: owed, submitted, approved, overdue."""
+import datetime as dt
+
+import pytest
+
+from tests.factories import UserFactory
+from trackers import roles
+from trackers.models import Department, Indicator, Plan, Region, Target
+from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
+from trackers.services.calendar import obligations_generate
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2022
+
+
+@pytest.fixture
+def setting():
+    """A plan of three figures that one department leads, so the numbers are known exactly."""
+    region = Region.objects.create(code="syn-town", name="合成镇", level="district")
+    department = Department.objects.create(code="syn-stats", name="合成统计局", region=region)
+    plan = Plan.objects.create(code="syn-plan", title="合成规划", short_title="合成规划简称", region=region,
+                               issuing_body="测试", start_year=2021, end_year=2023)
+    for i in range(3):
+        indicator = Indicator.objects.create(code=f"syn_c_{i}", name=f"合成指标{i}", unit="家", kind="count")
+        target = Target.objects.create(plan=plan, key=f"k{i}", indicator=indicator, region=region, clause="条款",
+                                       value_text="3家", comparator="gte", value=3, unit="家", year=2023)
+        target.lead_departments.add(department)
+    obligations_generate(YEAR)
+    submitter = UserFactory(role=roles.SUBMITTER, departments=[department])
+    return plan, department, submitter
+
+
+def submit(submitter, department, indicator_code):
+    figure = FigureInput(indicator=Indicator.objects.get(code=indicator_code), region=department.region, year=YEAR,
+                         value="1", unit="家", source="年鉴")
+    return actual_submit_figure(user=submitter, department=department, figure=figure)
+
+
+def test_completeness_counts_and_percentages(client, setting):
+    plan, department, submitter = setting
+    submit(submitter, department, "syn_c_0")
+    approved = submit(submitter, department, "syn_c_1")
+    actual_approve(user=UserFactory(role=roles.REVIEWER), version=approved, expected_lock_version=approved.actual.lock_version)
+    assert dt.date.today() > dt.date(YEAR + 1, 3, 31)  # the figures were due last March
+    client.force_login(UserFactory(role=roles.LEADER))
+
+    response = client.get("/completeness/", {"year": YEAR})
+
+    assert response.status_code == 200
+    (row,) = [r for r in response.context["rows"] if r["plan"] == plan and r["department"] == department]
+    assert (row["owed"], row["submitted"], row["approved"], row["overdue"]) == (3, 2, 1, 1)
+    assert (row["submitted_pct"], row["approved_pct"], row["overdue_pct"]) == (67, 33, 33)
+    html = response.content.decode()
+    line = html[html.index('data-plan="syn-plan"'):]
+    line = line[:line.index("</tr>")]
+    assert "合成规划简称" in line and "合成统计局" in line
+    assert ">3<" in line and "2 (67%)" in line and "1 (33%)" in line
+
+
+@pytest.mark.parametrize("role", [roles.LEADER, roles.AUDITOR, roles.REVIEWER, roles.ADMINISTRATOR, roles.SUBMITTER])
+def test_completeness_is_readable_by_every_role(client, role):
+    client.force_login(UserFactory(role=role))
+
+    assert client.get("/completeness/", {"year": YEAR}).status_code == 200
+
+
+def test_completeness_needs_a_role(client):
+    client.force_login(UserFactory())
+
+    assert client.get("/completeness/").status_code == 403

@@ -1,0 +1,379 @@
+"""The figure sheet: what a user's departments owe for a year, shown as the web form and as the
+spreadsheet template, and the import that stores a filled-in spreadsheet.
+
+The import is all or nothing. Every row is checked first and every problem is reported with the
+row and column the user sees; only a file without problems is stored, in one transaction, through
+the same service as the web form (services.actuals.actual_submit_figure).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
+from trackers.selectors import obligation_list_for
+from trackers.services.actuals import (
+    ConflictError,
+    FigureInput,
+    FigureValidationError,
+    WorkflowError,
+    actual_submit_figure,
+    figure_validate,
+)
+from trackers.services.calendar import obligations_generate
+from trackers.spreadsheets import COLUMNS
+
+Status = ActualVersion.Status
+OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+# The sheet of owed figures
+
+@dataclass
+class SheetFigure:
+    """One figure a department owes for a year, with what the person filling it in needs to see."""
+
+    department: Department
+    indicator: Indicator
+    region: Region
+    year: int
+    actual: Actual | None
+    targets: list[Target]
+    last_year: ActualVersion | None  # last year's approved version
+
+    @property
+    def key(self) -> str:
+        return f"{self.department.pk}-{self.indicator.pk}-{self.region.pk}-{self.year}"
+
+    @property
+    def versions(self) -> list[ActualVersion]:
+        return list(self.actual.versions.all()) if self.actual else []
+
+    @property
+    def open_version(self) -> ActualVersion | None:
+        return next((v for v in self.versions if v.status in OPEN), None)
+
+    @property
+    def approved(self) -> ActualVersion | None:
+        return next((v for v in self.versions if v.status == Status.APPROVED), None)
+
+    @property
+    def current(self) -> ActualVersion | None:
+        """The version in play, else the approved one: what the state column shows."""
+        return self.open_version or self.approved
+
+    @property
+    def lock_version(self) -> int | None:
+        return self.actual.lock_version if self.actual else None
+
+    @property
+    def last_year_value(self) -> Decimal | None:
+        return self.last_year.value_in_indicator_unit if self.last_year else None
+
+    @property
+    def targets_text(self) -> str:
+        return "; ".join(f"{t.year}: {t.value_text} ({t.plan.short_title})" for t in self.targets)
+
+
+def figure_sheet(user, year: int) -> list[SheetFigure]:
+    """The figures the user's departments owe for `year`, in the calendar's order."""
+    obligations = list(obligation_list_for(user, year))
+    if not obligations and _year_is_planned(year) and user.departments.exists():
+        # The calendar for a planned year was never drawn up: draw it (adds only what is missing).
+        obligations_generate(year)
+        obligations = list(obligation_list_for(user, year))
+    return _sheet_figures(obligations, year)
+
+
+def figure_template_rows(figures: list[SheetFigure]) -> list[dict]:
+    """The spreadsheet template's rows: who and what is filled in; value and source are left blank."""
+    return [
+        {
+            "department_code": f.department.code,
+            "indicator_code": f.indicator.code,
+            "indicator_name": f.indicator.name,
+            "region_code": f.region.code,
+            "region_name": f.region.name,
+            "year": f.year,
+            "unit": f.indicator.unit,
+            "lock_version": f.lock_version,
+            "last_year_value": f.last_year_value,
+            "target": f.targets_text,
+        }
+        for f in figures
+    ]
+
+
+def _year_is_planned(year: int) -> bool:
+    return Plan.objects.filter(start_year__lte=year, end_year__gte=year).exists()
+
+
+def _sheet_figures(obligations, year: int) -> list[SheetFigure]:
+    indicator_ids = {o.indicator_id for o in obligations}
+    region_ids = {o.region_id for o in obligations}
+    actuals = {
+        (a.indicator_id, a.region_id, a.year): a
+        for a in Actual.objects.filter(
+            indicator_id__in=indicator_ids, region_id__in=region_ids, year__in=(year, year - 1)
+        ).prefetch_related(Prefetch("versions", queryset=ActualVersion.objects.order_by("-number")))
+    }
+    targets = defaultdict(list)
+    for target in Target.objects.filter(
+        indicator_id__in=indicator_ids, region_id__in=region_ids,
+        plan__start_year__lte=year, plan__end_year__gte=year,
+    ).select_related("plan").order_by("year", "plan__code", "key"):
+        targets[(target.indicator_id, target.region_id)].append(target)
+    return [
+        SheetFigure(
+            department=o.department, indicator=o.indicator, region=o.region, year=year,
+            actual=actuals.get((o.indicator_id, o.region_id, year)),
+            targets=targets[(o.indicator_id, o.region_id)],
+            last_year=_approved(actuals.get((o.indicator_id, o.region_id, year - 1))),
+        )
+        for o in obligations
+    ]
+
+
+def _approved(actual: Actual | None) -> ActualVersion | None:
+    if actual is None:
+        return None
+    return next((v for v in actual.versions.all() if v.status == Status.APPROVED), None)
+
+
+# The import
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the spreadsheet program shows it; the header is row 1
+    column: str
+    message: str  # a lazy translation or a string already in the request's language
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    stored: int = 0
+    flagged: int = 0
+    skipped: int = 0  # rows left blank (no value, source or reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _CheckedRow:
+    number: int
+    department: Department
+    figure: FigureInput
+    lock_version: int | None
+
+
+class _RollBack(Exception):
+    """Raised inside the write transaction to undo every row when one of them failed."""
+
+
+FILLED_COLUMNS = ("value", "source", "correction_reason")  # a row with none of these is left blank
+INVALID = object()  # a cell that holds something other than what the column wants
+
+
+def figures_import(*, user, rows) -> ImportResult:
+    """Check every row; store them all (submitted for review) only if none has a problem."""
+    result = ImportResult()
+    checked = _rows_check(user, rows, result)
+    if not result.errors:
+        try:
+            with transaction.atomic():
+                _rows_store(user, checked, result)
+                if result.errors:
+                    raise _RollBack
+        except _RollBack:
+            result.stored = result.flagged = 0
+    result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
+    return result
+
+
+def _rows_check(user, rows, result: ImportResult) -> list[_CheckedRow]:
+    lookup = _Lookup(user, rows)
+    checked, seen = [], {}
+    for row in rows:
+        if not any(_text(row.cells.get(column)) for column in FILLED_COLUMNS):
+            result.skipped += 1
+            continue
+        errors = []
+        candidate = _row_check(row, lookup, seen, errors)
+        result.errors += errors
+        if candidate:
+            checked.append(candidate)
+    return checked
+
+
+def _row_check(row, lookup: _Lookup, seen: dict, errors: list) -> _CheckedRow | None:
+    def error(column, message):
+        errors.append(RowError(row.number, column, message))
+
+    cells = row.cells
+    department = lookup.department(_text(cells.get("department_code")), error)
+    indicator = lookup.known(
+        lookup.indicators, cells, "indicator_code", _("There is no indicator with the code %(code)s."), error
+    )
+    region = lookup.known(lookup.regions, cells, "region_code", _("There is no region with the code %(code)s."), error)
+    lock_version = _whole_number(cells.get("lock_version"))
+    if lock_version is INVALID:
+        error("lock_version", _("Leave lock_version as it was in the downloaded template."))
+    if indicator is None or region is None:
+        return None
+    if not lookup.may_submit(indicator, region):
+        error("indicator_code", _("You may not submit this figure."))
+    year = _whole_number(cells.get("year"))
+    figure = FigureInput(
+        # A year that is not a whole number goes through as typed, for validation to name it.
+        indicator=indicator, region=region, year=year if isinstance(year, int) else cells.get("year"),
+        value=cells.get("value"), unit=_text(cells.get("unit")), source=_text(cells.get("source")),
+        correction_reason=_text(cells.get("correction_reason")),
+    )
+    for problem in figure_validate(figure).errors:
+        error(problem.field, problem.message)  # FigureInput's fields are named as the columns
+    if isinstance(year, int):
+        _duplicate_check((indicator.pk, region.pk, year), row.number, seen, error)
+        if lock_version is not INVALID:
+            _state_check(lookup.actual(indicator, region, year), lock_version, figure, error)
+    if errors:
+        return None
+    return _CheckedRow(row.number, department, figure, lock_version)
+
+
+def _duplicate_check(key, number: int, seen: dict, error) -> None:
+    if key in seen:
+        error("indicator_code", _("The same figure is already in row %(row)s.") % {"row": seen[key]})
+    else:
+        seen[key] = number
+
+
+def _state_check(actual: Actual | None, lock_version, figure: FigureInput, error) -> None:
+    """Refuse now what the write would refuse later, so that one upload reports everything.
+    The write (services.actuals) still checks all of it again."""
+    versions = list(actual.versions.all()) if actual else []
+    current = actual.lock_version if actual else 0
+    if (versions or lock_version is not None) and lock_version != current:
+        error(
+            "lock_version",
+            _("This figure has changed since the template was downloaded (its lock version is now %(current)s). "
+              "Download a fresh template.") % {"current": current},
+        )
+    open_version = next((v for v in versions if v.status in OPEN), None)
+    if open_version is not None and open_version.status == Status.SUBMITTED:
+        error("value", _("This figure is waiting for review and cannot be edited now."))
+    if versions and open_version is None and not figure.correction_reason:
+        error("correction_reason", _("An approved figure can only be corrected with a reason."))
+
+
+def _rows_store(user, checked: list[_CheckedRow], result: ImportResult) -> None:
+    """Write every row, each in its own savepoint, and note every failure; the caller undoes
+    the whole file if there is one."""
+    for row in checked:
+        try:
+            version = actual_submit_figure(
+                user=user, department=row.department, figure=row.figure,
+                expected_lock_version=row.lock_version,
+            )
+        except FigureValidationError as refused:
+            result.errors += [RowError(row.number, e.field, e.message) for e in refused.errors]
+        except ConflictError as conflict:
+            result.errors.append(RowError(row.number, "lock_version", str(conflict)))
+        except PermissionDenied as denied:
+            result.errors.append(RowError(row.number, "department_code", str(denied)))
+        except WorkflowError as refused:
+            result.errors.append(RowError(row.number, "value", str(refused)))
+        else:
+            result.stored += 1
+            result.flagged += version.flagged
+
+
+class _Lookup:
+    """Everything the row checks look up, fetched once per file rather than once per row."""
+
+    def __init__(self, user, rows):
+        self.user = user
+        self.departments = _by_code(Department, rows, "department_code")
+        self.indicators = _by_code(Indicator, rows, "indicator_code")
+        self.regions = _by_code(Region, rows, "region_code")
+        self.member_of = set(user.departments.values_list("pk", flat=True))
+        self._permissions = {}
+        self._actuals = None
+        self._years = {y for y in (_whole_number(r.cells.get("year")) for r in rows) if isinstance(y, int)}
+
+    def department(self, code: str, error) -> Department | None:
+        department = self.departments.get(code)
+        if not code:
+            error("department_code", _("This column must not be empty."))
+        elif department is None:
+            error("department_code", _("There is no department with the code %(code)s.") % {"code": code})
+        elif department.pk not in self.member_of:
+            error("department_code", _("You do not belong to this department."))
+            return None
+        return department
+
+    def known(self, table: dict, cells: dict, column: str, message, error):
+        code = _text(cells.get(column))
+        found = table.get(code)
+        if not code:
+            error(column, _("This column must not be empty."))
+        elif found is None:
+            error(column, message % {"code": code})
+        return found
+
+    def may_submit(self, indicator, region) -> bool:
+        key = (indicator.pk, region.pk)
+        if key not in self._permissions:
+            self._permissions[key] = self.user.has_perm("trackers.submit_figure", (indicator, region))
+        return self._permissions[key]
+
+    def actual(self, indicator, region, year: int) -> Actual | None:
+        if self._actuals is None:
+            self._actuals = {
+                (a.indicator_id, a.region_id, a.year): a
+                for a in Actual.objects.filter(
+                    indicator__in=list(self.indicators.values()), region__in=list(self.regions.values()),
+                    year__in=self._years,
+                ).prefetch_related("versions")
+            }
+        return self._actuals.get((indicator.pk, region.pk, year))
+
+
+def _by_code(model, rows, column: str) -> dict:
+    codes = {_text(row.cells.get(column)) for row in rows} - {""}
+    return {obj.code: obj for obj in model.objects.filter(code__in=codes)}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code or unit typed as a number comes back from XLSX as 3.0
+    return str(value).strip()
+
+
+def _whole_number(value):
+    """An int; None when the cell is blank; INVALID when it holds something else."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return INVALID
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else INVALID
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else INVALID
+
+
+def _column_order(column: str) -> int:
+    return COLUMNS.index(column) if column in COLUMNS else len(COLUMNS)

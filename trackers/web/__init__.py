@@ -1,0 +1,1 @@
+"""Server-rendered pages for submitters and reviewers: figures, review queue, history, completeness."""

@@ -1,0 +1,99 @@
+"""Forms carry what was typed to the services; the checks on a figure live in the services."""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from trackers.models import Department, Indicator, Region
+from trackers.services.actuals import FigureInput
+from trackers.services.imports import EDITABLE, SheetFigure
+from trackers.spreadsheets import plain_number, sheet_kind
+
+
+class FigureForm(forms.Form):
+    """One figure of the "My figures" page; each row of the page is its own form."""
+
+    department = forms.ModelChoiceField(Department.objects.all(), widget=forms.HiddenInput)
+    indicator = forms.ModelChoiceField(Indicator.objects.all(), widget=forms.HiddenInput)
+    region = forms.ModelChoiceField(Region.objects.all(), widget=forms.HiddenInput)
+    year = forms.IntegerField(min_value=1900, max_value=2100, widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    # Not required here: the figure's own checks say what is missing, in the same words as the upload.
+    value = forms.CharField(label=_("Value"), required=False, max_length=64)
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=16)
+    source = forms.CharField(
+        label=_("Source or evidence note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    correction_reason = forms.CharField(
+        label=_("Reason for correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = False
+        self.auto_id = f"id_{self.key}_%s"  # one page holds many of these forms
+
+    @classmethod
+    def for_figure(cls, figure: SheetFigure) -> FigureForm:
+        """A blank form for an owed figure; a draft or returned version is offered for editing."""
+        editable = figure.open_version if figure.open_version and figure.open_version.status in EDITABLE else None
+        initial = {
+            "department": figure.department.pk, "indicator": figure.indicator.pk,
+            "region": figure.region.pk, "year": figure.year, "lock_version": figure.lock_version,
+            "unit": editable.unit if editable else figure.indicator.unit,
+        }
+        if editable:
+            initial.update(value=plain_number(editable.value), source=editable.source,
+                           correction_reason=editable.correction_reason)
+        return cls(initial=initial)
+
+    @property
+    def key(self) -> str:
+        """Which owed figure this form is for; matches SheetFigure.key."""
+        source = self.data if self.is_bound else self.initial
+        return "-".join(str(source.get(name, "")) for name in ("department", "indicator", "region", "year"))
+
+    def figure_input(self) -> FigureInput:
+        data = self.cleaned_data
+        return FigureInput(
+            indicator=data["indicator"], region=data["region"], year=data["year"], value=data["value"],
+            unit=data["unit"], source=data["source"], correction_reason=data["correction_reason"],
+        )
+
+    def add_figure_errors(self, errors) -> None:
+        """Put each service error next to its field; the rest above the form."""
+        for error in errors:
+            self.add_error(error.field if error.field in self.fields else None, str(error.message))
+
+    def after_conflict(self, message: str, current_lock_version: int) -> FigureForm:
+        """Keep what was typed, now against the current version, so that a second submit is a
+        deliberate overwrite by someone who has seen the current value."""
+        data = self.data.copy()
+        data["lock_version"] = str(current_lock_version)
+        form = type(self)(data)
+        form.add_error(None, message)
+        form.conflict = True
+        return form
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(limit)s."), code="too_large",
+                params={"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            )
+        if sheet_kind(upload.name) is None:
+            raise ValidationError(_("Upload a .csv or .xlsx file."), code="file_type")
+        return upload
+
+
+class ReviewForm(forms.Form):
+    lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("figures/", views.figures, name="figures"),
+    path("figures/upload/", views.figure_upload, name="figure-upload"),
+    path("figures/template.xlsx", views.figure_template, {"kind": "xlsx"}, name="figure-template-xlsx"),
+    path("figures/template.csv", views.figure_template, {"kind": "csv"}, name="figure-template-csv"),
+    path("figures/<int:actual_id>/history/", views.figure_history, name="figure-history"),
+    path("review/", views.review, name="review"),
+    path("review/<int:version_id>/approve/", views.review_approve, name="review-approve"),
+    path("review/<int:version_id>/return/", views.review_return, name="review-return"),
+    path("completeness/", views.completeness_page, name="completeness"),
+]

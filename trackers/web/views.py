@@ -1,0 +1,278 @@
+"""Server-rendered pages for reporting and reviewing figures.
+
+Views translate HTTP into selector and service calls and their outcomes into pages; who may do
+what is decided in trackers.rules and the services, which raise PermissionDenied (403).
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trackers import spreadsheets
+from trackers.models import ActualVersion
+from trackers.rules import is_submitter
+from trackers.selectors import actual_list_for, completeness, figure_context, plan_list, review_queue
+from trackers.services.actuals import (
+    ConflictError,
+    FigureValidationError,
+    WorkflowError,
+    actual_approve,
+    actual_return,
+    actual_submit_figure,
+)
+from trackers.services.imports import figure_sheet, figure_template_rows, figures_import
+from trackers.spreadsheets import SpreadsheetError, plain_number
+
+from .forms import FigureForm, ReviewForm, UploadForm
+
+REVIEW_PAGE_SIZE = 50
+
+
+# "My figures"
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures(request):
+    _require_submitter(request.user)
+    if request.method == "POST":
+        return _figure_submit(request)
+    return _figures_page(request, _year(request.GET))
+
+
+def _figure_submit(request):
+    form = FigureForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            version = actual_submit_figure(
+                user=request.user, department=form.cleaned_data["department"], figure=form.figure_input(),
+                expected_lock_version=form.cleaned_data["lock_version"],
+            )
+        except FigureValidationError as refused:
+            form.add_figure_errors(refused.errors)
+        except ConflictError as conflict:
+            form, status = form.after_conflict(str(conflict), conflict.current_lock_version), 409
+        except WorkflowError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _submitted_message(version))
+            return redirect(f"{reverse('web:figures')}?year={version.actual.year}")
+    return _figures_page(request, _year(request.POST), posted=form, status=status)
+
+
+def _submitted_message(version: ActualVersion) -> str:
+    figure = f"{version.actual.indicator.name} · {version.actual.region.name} · {version.actual.year}"
+    if version.flagged:
+        return _("%(figure)s was submitted for review and flagged: %(reason)s") % {
+            "figure": figure, "reason": version.flag_reason}
+    return _("%(figure)s was submitted for review.") % {"figure": figure}
+
+
+def _figures_page(request, year: int, posted: FigureForm | None = None, status: int = 200):
+    sheet = figure_sheet(request.user, year)
+    rows = [
+        {"figure": figure, "form": posted if posted and posted.key == figure.key else FigureForm.for_figure(figure),
+         "last_year_value": plain_number(figure.last_year_value),
+         "current_value": plain_number(figure.current.value) if figure.current else ""}
+        for figure in sheet
+    ]
+    stray = posted if posted and not any(row["form"] is posted for row in rows) else None
+    return _render(request, "trackers/figures.html", {
+        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray,
+    }, status=status)
+
+
+# Spreadsheet template and upload
+
+@login_required
+@require_GET
+def figure_template(request, kind: str):
+    _require_submitter(request.user)
+    year = _year(request.GET)
+    rows = figure_template_rows(figure_sheet(request.user, year))
+    data = spreadsheets.write_xlsx(rows) if kind == "xlsx" else spreadsheets.write_csv(rows)
+    response = HttpResponse(data, content_type=spreadsheets.CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="figures-{year}.{kind}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_upload(request):
+    _require_submitter(request.user)
+    form, result, status = UploadForm(), None, 200
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = spreadsheets.read_sheet(upload.name, upload.read())
+            except SpreadsheetError as unreadable:
+                form.add_error("file", str(unreadable.message))
+            else:
+                result = figures_import(user=request.user, rows=rows)
+        status = 200 if form.is_valid() and result and result.ok else 400
+    return _render(request, "trackers/upload.html", {
+        "form": form, "result": result, "year": _year(request.GET), "years": _plan_years(),
+    }, status=status)
+
+
+# Review
+
+@login_required
+@require_GET
+def review(request):
+    _require_perm(request.user, "trackers.review_figure")
+    page = Paginator(review_queue(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"version": v, "value": plain_number(v.value), "last_year_value": _last_year_value(v)} for v in page]
+    return _render(request, "trackers/review.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def review_approve(request, version_id: int):
+    return _review_action(request, version_id, approve=True)
+
+
+@login_required
+@require_POST
+def review_return(request, version_id: int):
+    return _review_action(request, version_id, approve=False)
+
+
+def _review_action(request, version_id: int, *, approve: bool):
+    _require_perm(request.user, "trackers.review_figure")
+    versions = ActualVersion.objects.select_related("actual__indicator", "actual__region")
+    version = get_object_or_404(versions, pk=version_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect("web:review")
+    lock = form.cleaned_data["lock_version"]
+    try:
+        if approve:
+            actual_approve(user=request.user, version=version, expected_lock_version=lock)
+        else:
+            actual_return(
+                user=request.user, version=version, reason=form.cleaned_data["reason"], expected_lock_version=lock
+            )
+    except ConflictError as conflict:
+        messages.error(request, f"{conflict} {_current_value_note(version)}")
+    except FigureValidationError as refused:
+        messages.error(request, " ".join(str(e.message) for e in refused.errors))
+    except WorkflowError as refused:
+        messages.error(request, str(refused))
+    else:
+        done = _("Approved: %(figure)s") if approve else _("Returned: %(figure)s")
+        messages.success(request, done % {"figure": version.actual})
+    return redirect("web:review")
+
+
+def _current_value_note(version: ActualVersion) -> str:
+    version.refresh_from_db()
+    return _("It now reads %(value)s %(unit)s (%(status)s).") % {
+        "value": plain_number(version.value), "unit": version.unit, "status": version.get_status_display()}
+
+
+def _last_year_value(version: ActualVersion) -> str:
+    actual = version.actual
+    return plain_number(figure_context(actual.indicator, actual.region, actual.year).previous_value)
+
+
+# History
+
+@login_required
+@require_GET
+def figure_history(request, actual_id: int):
+    actual = get_object_or_404(actual_list_for(request.user), pk=actual_id)  # others' figures: 404
+    user = request.user
+    if not (user.has_perm("trackers.view_history")
+            or user.has_perm("trackers.submit_figure", (actual.indicator, actual.region))):
+        raise PermissionDenied
+    versions = actual.versions.select_related("department", "created_by", "submitted_by", "reviewed_by")
+    changes = (
+        ActualVersion.history.filter(actual_id=actual.pk)
+        .select_related("history_user").order_by("history_date", "history_id")
+    )
+    return _render(request, "trackers/history.html", {
+        "actual": actual,
+        "versions": [{"version": v, "value": plain_number(v.value)} for v in versions],
+        "changes": [{"record": c, "value": plain_number(c.value), "who": _who(c)} for c in changes],
+    })
+
+
+def _who(record) -> str:
+    """The signed-in user of the request that made the change; outside a request (shell, Celery),
+    the person the version names for that step."""
+    person = record.history_user or {
+        ActualVersion.Status.SUBMITTED: record.submitted_by,
+        ActualVersion.Status.APPROVED: record.reviewed_by,
+        ActualVersion.Status.RETURNED: record.reviewed_by,
+    }.get(record.status, record.created_by)
+    return person.get_username() if person else ""
+
+
+# Completeness
+
+@login_required
+@require_GET
+def completeness_page(request):
+    _require_perm(request.user, "trackers.view_completeness")
+    year = _year(request.GET)
+    return _render(request, "trackers/completeness.html", {
+        "year": year, "years": _plan_years(), "rows": [_with_percentages(row) for row in completeness(year)],
+    })
+
+
+def _with_percentages(row: dict) -> dict:
+    owed = row["owed"]
+    percent = {f"{name}_pct": round(100 * row[name] / owed) if owed else 0
+               for name in ("submitted", "approved", "overdue")}
+    return {**row, **percent}
+
+
+# Shared
+
+def _render(request, template: str, context: dict, status: int = 200):
+    user = request.user
+    context["nav"] = {
+        "submit": is_submitter.test(user),
+        "review": user.has_perm("trackers.review_figure"),
+        "completeness": user.has_perm("trackers.view_completeness"),
+    }
+    return render(request, template, context, status=status)
+
+
+def _require_submitter(user) -> None:
+    if not is_submitter.test(user):
+        raise PermissionDenied
+
+
+def _require_perm(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _year(params) -> int:
+    """The year asked for; by default last year, whose figures are the ones being reported now."""
+    try:
+        year = int(params.get("year", ""))
+    except ValueError:
+        year = 0
+    return year if 1900 <= year <= 2100 else timezone.localdate().year - 1
+
+
+def _plan_years() -> list[int]:
+    period = plan_list().aggregate(first=Min("start_year"), last=Max("end_year"))
+    if period["first"] is None:
+        return []
+    return list(range(period["first"], period["last"] + 1))
