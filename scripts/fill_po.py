@@ -1,7 +1,8 @@
 """Fill empty msgstr entries of a .po file from a YAML dictionary of msgid -> translation.
 
-Usage: python scripts/fill_po.py locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans.yaml
-Run after makemessages; then compilemessages. Entries already translated are left alone.
+Usage: python scripts/fill_po.py locale/zh_Hans/LC_MESSAGES/django.po GLOSSARY.yaml [GLOSSARY.yaml ...]
+bin/translations runs makemessages, this, and compilemessages. Entries already translated are
+left alone.
 """
 import re
 import sys
@@ -11,6 +12,40 @@ import yaml
 
 def unquote(s):
     return s[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+def drop_guesses(po_text):
+    """msgmerge guesses 'fuzzy' translations, which never compile, and keeps obsolete '#~'
+    entries: forget both, so every msgid is either translated from a glossary or reported."""
+    entries = po_text.split("\n\n")
+    kept = []
+    for entry in entries:
+        lines = [line for line in entry.split("\n") if not line.startswith("#~") and not line.startswith("#|")]
+        if not any(line.strip() for line in lines):
+            continue
+        is_header = 'msgid ""' in lines and "Content-Type" in entry
+        if not is_header and any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            lines = _unfuzzy(lines)
+        kept.append("\n".join(lines))
+    return "\n\n".join(kept) + "\n"
+
+
+def _unfuzzy(lines):
+    out, in_msgstr = [], False
+    for line in lines:
+        if line.startswith("#,"):
+            flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+            if flags:
+                out.append("#, " + ", ".join(flags))
+            continue
+        if line.startswith("msgstr"):
+            in_msgstr = True
+            out.append(line.split(" ", 1)[0] + ' ""')
+            continue
+        if in_msgstr and line.startswith('"'):
+            continue
+        out.append(line)
+    return out
 
 
 def fill(po_text, table):
@@ -43,9 +78,10 @@ def fill(po_text, table):
 
 
 if __name__ == "__main__":
-    po_path, table_path = sys.argv[1], sys.argv[2]
-    table = yaml.safe_load(open(table_path, encoding="utf-8"))
-    text, missing = fill(open(po_path, encoding="utf-8").read(), table)
+    po_path, table = sys.argv[1], {}
+    for table_path in sys.argv[2:]:
+        table.update(yaml.safe_load(open(table_path, encoding="utf-8")) or {})
+    text, missing = fill(drop_guesses(open(po_path, encoding="utf-8").read()), table)
     text = re.sub(r'"Plural-Forms:.*?\\n"', '"Plural-Forms: nplurals=1; plural=0;\\\\n"', text)
     open(po_path, "w", encoding="utf-8").write(text)
     for m in missing:
