@@ -25,6 +25,7 @@ def seed_text(plan: Plan) -> str:
     return normalize_text((settings.SEEDS_DIR / plan.seed_file).read_text("utf-8"))
 
 
+@pytest.mark.django_db
 def test_all_five_plans_are_loaded():
     assert set(Plan.objects.values_list("code", flat=True)) == EXPECTED_PLANS
 
