@@ -45,6 +45,17 @@ def responsible_for_figure(user, figure):
     return Target.objects.filter(responsible_q(user), indicator=indicator, region=region).exists()
 
 
+def department_answers_for(department, indicator, region) -> bool:
+    """The department leads or co-operates on a target for the figure, or coordinates a plan
+    whose target for it names no department."""
+    return Target.objects.filter(
+        Q(lead_departments=department)
+        | Q(cooperating_departments=department)
+        | Q(departments_basis="none", plan__coordinating_departments=department),
+        indicator=indicator, region=region,
+    ).exists()
+
+
 def responsible_q(user) -> Q:
     """Targets the user answers for: their department leads or co-operates, or the plan names
     no department for the target and theirs coordinates the plan."""

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from .models import Actual, ActualVersion, Indicator, Plan, Region, ReportingObligation, Target
@@ -85,10 +85,16 @@ def approved_value_as_of(actual: Actual, moment) -> ActualVersion | None:
 
 
 def review_queue(user) -> QuerySet[ActualVersion]:
-    """Submitted figures waiting for a reviewer other than the one who submitted them."""
+    """Submitted figures waiting for a reviewer other than the one who submitted them, each with
+    last year's approved value (`last_year_value`, in the indicator's unit) beside it."""
+    last_year = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
+        actual__year=OuterRef("actual__year") - 1, status=ActualVersion.Status.APPROVED,
+    ).values("value_in_indicator_unit")[:1]
     return (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
         .exclude(submitted_by=user)
+        .annotate(last_year_value=Subquery(last_year))
         .select_related("actual__indicator", "actual__region", "department", "submitted_by")
         .order_by("submitted_at")
     )

@@ -183,3 +183,16 @@ def test_approval_sends_figure_approved_inside_the_transaction(target, submitter
     finally:
         signals.figure_approved.disconnect(receiver)
     assert received == [version.pk]
+
+
+def test_a_figure_cannot_be_filed_under_a_department_that_does_not_answer_for_it(target, submitter):
+    from tests.factories import other_department
+
+    user, department = submitter
+    unrelated = other_department(department)
+    unrelated.members.add(user)  # the user belongs to it, but it has nothing to do with this figure
+    from trackers.rules import department_answers_for
+
+    assert not department_answers_for(unrelated, target.indicator, target.region)
+    with pytest.raises(PermissionDenied):
+        actual_save_draft(user=user, department=unrelated, figure=figure(target))

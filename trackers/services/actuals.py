@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trackers import signals
+from trackers.rules import department_answers_for
 from trackers.models import Actual, ActualVersion, Department, Indicator, Region
 from trackers.selectors import figure_context
 from trackers.validation import FieldError, figure_check, parse_decimal
@@ -205,6 +206,8 @@ def _require_submitter(user, department: Department, figure: FigureInput) -> Non
         raise PermissionDenied(_("You may not submit this figure."))
     if not department.members.filter(pk=user.pk).exists():
         raise PermissionDenied(_("You do not belong to this department."))
+    if not department_answers_for(department, figure.indicator, figure.region):
+        raise PermissionDenied(_("This department does not answer for this figure."))
 
 
 def _require_reviewer(user, version: ActualVersion) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trackers import spreadsheets
 from trackers.models import ActualVersion
 from trackers.rules import is_submitter
-from trackers.selectors import actual_list_for, completeness, figure_context, plan_list, review_queue
+from trackers.selectors import actual_list_for, completeness, plan_list, review_queue
 from trackers.services.actuals import (
     ConflictError,
     FigureValidationError,
@@ -133,7 +133,8 @@ def figure_upload(request):
 def review(request):
     _require_perm(request.user, "trackers.review_figure")
     page = Paginator(review_queue(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"version": v, "value": plain_number(v.value), "last_year_value": _last_year_value(v)} for v in page]
+    rows = [{"version": v, "value": plain_number(v.value), "last_year_value": plain_number(v.last_year_value)}
+            for v in page]
     return _render(request, "trackers/review.html", {"page": page, "rows": rows})
 
 
@@ -181,11 +182,6 @@ def _current_value_note(version: ActualVersion) -> str:
     version.refresh_from_db()
     return _("It now reads %(value)s %(unit)s (%(status)s).") % {
         "value": plain_number(version.value), "unit": version.unit, "status": version.get_status_display()}
-
-
-def _last_year_value(version: ActualVersion) -> str:
-    actual = version.actual
-    return plain_number(figure_context(actual.indicator, actual.region, actual.year).previous_value)
 
 
 # History
