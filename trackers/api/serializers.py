@@ -157,3 +157,8 @@ class VersionHistorySerializer(serializers.Serializer):
     return_reason = serializers.CharField()
     correction_reason = serializers.CharField()
     approved_at = serializers.DateTimeField()
+
+
+class MilestoneCompleteSerializer(serializers.Serializer):
+    completed_on = serializers.DateField()
+    evidence = serializers.CharField(allow_blank=True)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
 from trackers.selectors import actual_list_for, plan_list
 from trackers.services import actuals as figure_services
+from trackers.services import milestones as milestone_services
 
 from . import filters, serializers
 
@@ -70,6 +71,18 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.MilestoneFilter
     search_fields = ["title", "clause"]
     ordering_fields = ["deadline"]
+
+    @extend_schema(request=serializers.MilestoneCompleteSerializer, responses=serializers.MilestoneSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Record that the deliverable was done, with its evidence (responsible departments)."""
+        payload = serializers.MilestoneCompleteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        milestone = _run_service(
+            milestone_services.milestone_complete, user=request.user, milestone=self.get_object(),
+            **payload.validated_data,
+        )
+        return Response(serializers.MilestoneSerializer(milestone).data)
 
 
 class ActualViewSet(viewsets.ReadOnlyModelViewSet):
