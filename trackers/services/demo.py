@@ -6,16 +6,18 @@ reviewer), so the history, the completeness view and the dashboards have somethi
 """
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from trackers import roles
-from trackers.models import Actual, Plan, Target
-from trackers.quantities import convert
+from trackers.models import Actual, ActualVersion, Plan, Target
+from trackers.quantities import convert, unit_family
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
 from trackers.services.calendar import obligations_generate
 
@@ -51,7 +53,25 @@ def demo_load(seed: int = 2026) -> dict[str, int]:
             created += _demo_series(target, submitter, reviewer, rng)
     for year in range(2016, DEMO_LAST_YEAR + 1):
         obligations_generate(year)
+    _backdate_demo_reviews()
     return {"users": len(users), "figures": created}
+
+
+def _backdate_demo_reviews() -> None:
+    """Give each invented figure the dates a real one would have: submitted and approved in the
+    spring after its year, so dashboards for past dates show what was known then."""
+    for version in ActualVersion.objects.filter(actual__is_demo=True, approved_at__gte=_today_start()).select_related("actual"):
+        submitted = timezone.make_aware(dt.datetime(version.actual.year + 1, 3, 10, 10, 0))
+        approved = submitted + dt.timedelta(days=7)
+        ActualVersion.objects.filter(pk=version.pk).update(
+            created_at=submitted, submitted_at=submitted, reviewed_at=approved, approved_at=approved
+        )
+        version.history.filter(status="submitted").update(history_date=submitted)
+        version.history.filter(status="approved").update(history_date=approved)
+
+
+def _today_start() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
 def _demo_users() -> dict:
@@ -132,18 +152,25 @@ def _demo_value(target: Target, year: int, pace: Decimal, rng: random.Random) ->
     elif target.basis == Target.Basis.CUMULATIVE:
         span = max(target.year - target.plan.start_year + 1, 1)
         value = goal / span * pace * noise  # the year's additions
+        if _is_count(target):  # whole things: round up or down at random, keeping the pace on average
+            whole = int(value)
+            value = Decimal(whole + (1 if rng.random() < float(value - whole) else 0))
     else:
         start = _baseline_in_unit(target) or goal * Decimal("0.5")
         span = max(target.year - target.plan.start_year + 1, 1)
         share = Decimal(year - target.plan.start_year + 1) / span
         value = (start + (goal - start) * share) * pace * noise
-    if target.indicator.kind == "count" or target.indicator.unit in ("家", "个", "件", "项", "名", "支"):
+    if _is_count(target):
         value = value.quantize(Decimal(1))
     else:
         value = value.quantize(Decimal("0.01"))
     if target.indicator.kind == "share":
         value = min(value, Decimal(100))
     return max(value, Decimal(0))
+
+
+def _is_count(target: Target) -> bool:
+    return target.indicator.kind == "count" or unit_family(target.indicator.unit) == "count"
 
 
 def _baseline_in_unit(target: Target) -> Decimal | None:
