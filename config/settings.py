@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "trackers.context_processors.demo_mode",
+                "trackers.context_processors.site_nav",
             ],
         },
     },

@@ -4,3 +4,22 @@ from django.conf import settings
 def demo_mode(request):
     """Every page can say that it shows demo data."""
     return {"DEMO_MODE": settings.DEMO_MODE}
+
+
+def site_nav(request):
+    """Which sections the signed-in user may open, for the navigation bar."""
+    from trackers.rules import is_submitter
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"site_nav": None}
+    return {
+        "site_nav": {
+            "dashboards": user.has_perm("trackers.view_dashboards"),
+            "submit": is_submitter(user),
+            "review": user.has_perm("trackers.review_figure"),
+            "completeness": user.has_perm("trackers.view_completeness"),
+            "reports": user.has_perm("trackers.export_reports"),
+            "admin": user.is_staff,
+        }
+    }

@@ -239,12 +239,6 @@ def _with_percentages(row: dict) -> dict:
 # Shared
 
 def _render(request, template: str, context: dict, status: int = 200):
-    user = request.user
-    context["nav"] = {
-        "submit": is_submitter.test(user),
-        "review": user.has_perm("trackers.review_figure"),
-        "completeness": user.has_perm("trackers.view_completeness"),
-    }
     return render(request, template, context, status=status)
 
 
