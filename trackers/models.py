@@ -208,7 +208,25 @@ class Responsibility(models.TextChoices):
     NONE = "none", _("not named")
 
 
-class Target(models.Model):
+class Answerable(models.Model):
+    """Who answers for a promise: the lead (牵头) and co-operating departments the plan names."""
+
+    lead_departments = models.ManyToManyField(
+        Department, verbose_name=_("lead departments"), blank=True, related_name="led_%(class)ss"
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department, verbose_name=_("co-operating departments"), blank=True, related_name="cooperating_%(class)ss"
+    )
+    departments_basis = models.CharField(
+        _("departments basis"), max_length=16, choices=Responsibility.choices, default=Responsibility.NONE
+    )
+    departments_clause = models.TextField(_("departments clause"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Target(Answerable):
     class Comparator(models.TextChoices):
         GTE = "gte", _("at least")
         GT = "gt", _("more than")
@@ -248,17 +266,6 @@ class Target(models.Model):
         Baseline, verbose_name=_("baseline"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="targets",
     )
-    lead_departments = models.ManyToManyField(
-        Department, verbose_name=_("lead departments"), blank=True, related_name="led_targets"
-    )
-    cooperating_departments = models.ManyToManyField(
-        Department, verbose_name=_("co-operating departments"), blank=True,
-        related_name="cooperating_targets",
-    )
-    departments_basis = models.CharField(
-        _("departments basis"), max_length=16, choices=Responsibility.choices, default=Responsibility.NONE
-    )
-    departments_clause = models.TextField(_("departments clause"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -296,7 +303,7 @@ class Target(models.Model):
         return f"{self.indicator.name} {self.year}: {self.value_text}"
 
 
-class Milestone(models.Model):
+class Milestone(Answerable):
     """A dated deliverable with no number to measure: done or not, by its deadline."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="milestones")
@@ -306,17 +313,6 @@ class Milestone(models.Model):
     deadline = models.DateField(_("deadline"))
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="milestones")
     section = models.CharField(_("section"), max_length=128, blank=True)
-    lead_departments = models.ManyToManyField(
-        Department, verbose_name=_("lead departments"), blank=True, related_name="led_milestones"
-    )
-    cooperating_departments = models.ManyToManyField(
-        Department, verbose_name=_("co-operating departments"), blank=True,
-        related_name="cooperating_milestones",
-    )
-    departments_basis = models.CharField(
-        _("departments basis"), max_length=16, choices=Responsibility.choices, default=Responsibility.NONE
-    )
-    departments_clause = models.TextField(_("departments clause"), blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     history = HistoricalRecords()
