@@ -38,7 +38,8 @@ def _broker_ok() -> str:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # A fresh connection, not one from the pool: the check must reach the broker now.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # noqa: BLE001
         return f"error: {type(error).__name__}"
