@@ -234,3 +234,20 @@ def _check_departments_named(where: str, row: dict, departments: set[str], text:
     if clause and clause not in text:
         problems.append(f"{where}: departments_clause not found verbatim: {clause}")
     return problems
+
+
+def check_shared_codes(fixtures: dict[str, dict]) -> list[str]:
+    """Indicators and departments are shared across plans by code: every file that declares a
+    code must declare the same thing, or the last one loaded would silently win."""
+    problems = []
+    for section, fields in (("indicators", ("name", "unit", "kind", "direction")), ("departments", ("name", "region"))):
+        first_seen: dict[str, tuple[str, tuple]] = {}
+        for name, data in sorted(fixtures.items()):
+            for row in data[section]:
+                signature = tuple(str(row.get(f)) for f in fields)
+                origin = first_seen.setdefault(row["code"], (name, signature))
+                if origin[1] != signature:
+                    problems.append(
+                        f"{section[:-1]} {row['code']!r}: {name} declares {signature}, {origin[0]} declares {origin[1]}"
+                    )
+    return problems

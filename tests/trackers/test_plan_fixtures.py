@@ -38,6 +38,22 @@ def test_fixture_file_has_no_problems(path):
     assert check_fixture(data, seed, regions) == []
 
 
+def test_plans_agree_on_shared_indicator_and_department_codes():
+    from trackers.plan_fixtures import check_shared_codes
+
+    assert check_shared_codes({p.name: read_fixture(p) for p in PLAN_FILES}) == []
+
+
+def test_a_conflicting_shared_code_is_reported():
+    from trackers.plan_fixtures import check_shared_codes
+
+    a = {"indicators": [{"code": "x", "name": "产值", "unit": "亿元", "kind": "flow", "direction": "higher"}],
+         "departments": []}
+    b = {"indicators": [{"code": "x", "name": "产值", "unit": "万元", "kind": "flow", "direction": "higher"}],
+         "departments": []}
+    assert len(check_shared_codes({"a.yaml": a, "b.yaml": b})) == 1
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", sorted(EXPECTED_PLANS))
 def test_every_stored_clause_occurs_verbatim_in_its_seed(code):

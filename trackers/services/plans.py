@@ -23,7 +23,7 @@ from trackers.models import (
     Region,
     Target,
 )
-from trackers.plan_fixtures import check_fixture, fixture_paths, read_fixture
+from trackers.plan_fixtures import check_fixture, check_shared_codes, fixture_paths, read_fixture
 from trackers.quantities import normalize_text
 
 
@@ -60,12 +60,15 @@ def plans_load(fixtures_dir: Path, seeds_dir: Path) -> LoadReport:
     with transaction.atomic():
         regions_load(fixtures_dir / "regions.yaml")
         region_names = set(Region.objects.values_list("name", flat=True))
-        for path in fixture_paths(fixtures_dir / "plans"):
-            data = read_fixture(path)
+        fixtures = {path.name: read_fixture(path) for path in fixture_paths(fixtures_dir / "plans")}
+        shared = check_shared_codes(fixtures)
+        if shared:
+            raise FixtureError("; ".join(shared))
+        for name, data in fixtures.items():
             seed_text = (seeds_dir / data["plan"]["seed_file"]).read_text("utf-8")
             problems = check_fixture(data, seed_text, region_names)
             if problems:
-                raise FixtureError(f"{path.name}: " + "; ".join(problems))
+                raise FixtureError(f"{name}: " + "; ".join(problems))
             plan = plan_load(data, seed_text)
             report.plans[plan.code] = {
                 "targets": plan.targets.count(),
