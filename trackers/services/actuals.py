@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from trackers import signals
@@ -191,7 +193,10 @@ def _fill_version(version: ActualVersion, department, figure: FigureInput, check
     if figure.correction_reason:
         version.correction_reason = figure.correction_reason.strip()
     version.flagged = bool(check.warnings)
-    version.flag_reason = "; ".join(str(w.message) for w in check.warnings)
+    # Stored once, in the service's own language, so every reader of the audit trail sees the
+    # same words whatever language the submitter used.
+    with translation.override(settings.LANGUAGE_CODE):
+        version.flag_reason = "; ".join(str(w.message) for w in check.warnings)
     if version.status == ActualVersion.Status.RETURNED:
         version.status = ActualVersion.Status.DRAFT
 
