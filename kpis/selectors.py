@@ -96,3 +96,32 @@ def _empty_targets() -> pd.DataFrame:
 
     return pd.DataFrame(columns=[*TARGET_COLUMNS, "indicator_id", "region_id", "indicator__unit", "unit",
                                  "baseline__unit"])
+
+
+def starting_point(target: Target, as_of: dt.date) -> dict | None:
+    """Where a what-if starts: the latest approved figure known at `as_of` (for a cumulative
+    target, the additions summed since the plan began), else the plan's stated baseline."""
+    versions = (
+        ActualVersion.objects.filter(
+            approved_at__isnull=False, approved_at__lte=end_of_day(as_of), actual__indicator=target.indicator_id,
+            actual__region=target.region_id, actual__year__lte=as_of.year,
+        )
+        .order_by("actual__year", "approved_at", "pk")
+        .values_list("actual_id", "actual__year", "value_in_indicator_unit")
+    )
+    latest_per_figure = {actual_id: (year, value) for actual_id, year, value in versions}
+    if latest_per_figure:
+        if target.basis == Target.Basis.CUMULATIVE:
+            points = [(y, v) for y, v in latest_per_figure.values() if y >= target.plan.start_year]
+            if points:
+                return {"year": max(y for y, _ in points), "value": sum(v for _, v in points), "source": "actual"}
+        else:
+            year, value = max(latest_per_figure.values())
+            return {"year": year, "value": value, "source": "actual"}
+    if target.baseline_id:
+        baseline = target.baseline
+        return {
+            "year": baseline.year, "value": convert(baseline.value, baseline.unit, target.indicator.unit),
+            "source": "baseline",
+        }
+    return None

@@ -162,3 +162,26 @@ class VersionHistorySerializer(serializers.Serializer):
 class MilestoneCompleteSerializer(serializers.Serializer):
     completed_on = serializers.DateField()
     evidence = serializers.CharField(allow_blank=True)
+
+
+class WhatIfQuerySerializer(serializers.Serializer):
+    growth_pct = serializers.DecimalField(max_digits=8, decimal_places=3, min_value=-100, max_value=1000)
+    as_of = serializers.DateField(required=False)
+
+
+class WhatIfSerializer(serializers.Serializer):
+    """At growth_pct a year from the starting point, where the target year lands."""
+
+    target = serializers.IntegerField()
+    as_of = serializers.DateField()
+    unit = serializers.CharField()
+    start_year = serializers.IntegerField()
+    start_value = serializers.FloatField()
+    start_source = serializers.ChoiceField(choices=["actual", "baseline"])
+    target_year = serializers.IntegerField()
+    target_value = serializers.FloatField()
+    growth_pct = serializers.FloatField()
+    years = serializers.IntegerField()
+    projected_value = serializers.FloatField()
+    required_growth_pct = serializers.FloatField(allow_null=True)
+    would_meet = serializers.BooleanField()

@@ -1,6 +1,10 @@
 """The API over plans, targets and reported figures. Login required everywhere; what a user
 may read or do is decided by trackers/rules.py, and every write goes through services."""
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -9,7 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from kpis.selectors import starting_point
+from kpis.whatif import whatif_projection
 from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
+from trackers.quantities import convert
 from trackers.selectors import actual_list_for, plan_list
 from trackers.services import actuals as figure_services
 from trackers.services import milestones as milestone_services
@@ -61,6 +68,36 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TargetFilter
     search_fields = ["clause", "indicator__name"]
     ordering_fields = ["year", "key", "value"]
+
+
+    @extend_schema(
+        parameters=[serializers.WhatIfQuerySerializer],
+        responses={200: serializers.WhatIfSerializer, 400: OpenApiResponse(description="Field errors")},
+    )
+    @action(detail=True, methods=["get"])
+    def whatif(self, request, pk=None):
+        """At X% a year from the latest approved figure (or the baseline), where do we land by the
+        target year, and what growth is needed?"""
+        query = serializers.WhatIfQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        target = self.get_object()
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        start = starting_point(target, as_of)
+        if start is None:
+            raise exceptions.ValidationError({"as_of": [_("No approved figure or baseline to start from.")]})
+        growth = float(query.validated_data["growth_pct"])
+        goal = float(convert(target.value, target.unit, target.indicator.unit))
+        result = whatif_projection(float(start["value"]), start["year"], goal, target.year, growth)
+        higher = target.indicator.direction == "higher"
+        projected = result["projected_value"]
+        required = result["required_growth_pct"]
+        return Response(serializers.WhatIfSerializer({
+            "target": target.pk, "as_of": as_of, "unit": target.indicator.unit, "start_year": start["year"],
+            "start_value": float(start["value"]), "start_source": start["source"], "target_year": target.year,
+            "target_value": goal, "growth_pct": growth, "years": result["years"], "projected_value": projected,
+            "required_growth_pct": None if math.isnan(required) else required,
+            "would_meet": projected >= goal if higher else projected <= goal,
+        }).data)
 
 
 class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
