@@ -159,6 +159,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# autodiscover finds <app>.tasks only; the report builders live one package deeper.
+CELERY_IMPORTS = ["reporting.exports.tasks"]
 CELERY_TIMEZONE = TIME_ZONE
 
 # KPI thresholds (see docs/methodology.md); settings, not literals in code.
@@ -196,6 +198,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every PDF page at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The plans' source texts; fixtures name a seed file, the loader stores its text.

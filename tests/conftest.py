@@ -1,4 +1,6 @@
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -41,3 +43,39 @@ def celery_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+# Browser tests (marker `browser`): one Debian chromium for the whole session, driven by
+# Playwright's sync API, which runs an event loop in this thread; the tests' own ORM calls stay
+# synchronous, one at a time.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail("chromium is missing; .ci/run installs Debian's chromium")
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    from django.db import connections
+
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+    # ORM calls made while Playwright's loop runs get their own (context-local) connections,
+    # which would outlive the test and keep PostgreSQL from dropping the test database.
+    connections.close_all()

@@ -164,6 +164,28 @@ def write_csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def table_csv(columns: list[tuple[str, str]], rows: list[dict]) -> bytes:
+    """Any table as CSV: UTF-8 with a BOM, a header of labels, formula-like text escaped."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([str(label) for _key, label in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(escape_cell(_plain(row.get(key)))) for key, _label in columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _plain(value):
+    """pandas gives NaN and numpy scalars; a CSV cell wants text or nothing."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN
+            return None
+    except TypeError:
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""

@@ -1,0 +1,146 @@
+"""The report as an Excel workbook (openpyxl): one sheet per table, then "About this report".
+
+Numbers are real numbers, shown in their unit by the cell's number format (1,200.00 亿元), with
+percentages as percentages; each sheet's header row is frozen and filterable; status cells are
+coloured by conditional-formatting rules keyed on the status code column, next to the status
+text, so the colours survive sorting and filtering. Text that a spreadsheet program would run as
+a formula is quoted (trackers.spreadsheets).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from trackers.quantities import COUNT_UNITS, PERCENT_UNITS
+from trackers.spreadsheets import escape_cell
+
+from ..report import GapReport, Generation
+from .tables import Column, Table, about_rows, display, tables
+
+# The site's status colours (static/css/site.css), for target statuses and milestone states alike.
+STATUS_FILLS = {
+    "achieved": "DAFBE1", "on_track": "DDF4FF", "at_risk": "FFF8C5", "off_track": "FFEBE9",
+    "overdue": "FFEBE9", "no_data": "EAEEF2",
+    "done": "DAFBE1", "done_late": "FFF8C5", "pending": "DDF4FF", "unknown": "EAEEF2",
+}
+HEADER_FILL = PatternFill("solid", fgColor="12355B")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+PERCENT_FORMAT = "0.0%"
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def build(report: GapReport, generation: Generation, progress=None) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables(report):
+        _table_sheet(workbook.create_sheet(_sheet_title(table.title)), table)
+        if progress:
+            progress()
+    _about_sheet(workbook.create_sheet(_sheet_title(gettext("About this report"))), report, generation)
+    workbook.properties.title = gettext("Gap report")
+    workbook.properties.creator = generation.generated_by
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _table_sheet(sheet, table: Table) -> None:
+    sheet.append([str(column.label) for column in table.columns])
+    for row in table.rows:
+        sheet.append([_value(column, row.get(column.key)) for column in table.columns])
+    _formats(sheet, table)
+    _header(sheet, table.columns)
+    _status_colours(sheet, table)
+
+
+def _value(column: Column, value):
+    """A cell's value: numbers and dates as such (so they sort and sum), text quoted if needed."""
+    if value is None or value == "":
+        return None
+    if column.kind in ("number", "int", "percent"):
+        return value
+    if column.kind == "date":
+        return value
+    if column.kind == "datetime":
+        # Excel has no time zones: the local (Asia/Shanghai) wall-clock time, as the pages show.
+        return timezone.localtime(value).replace(tzinfo=None)
+    return escape_cell(display(column, value))
+
+
+def _formats(sheet, table: Table) -> None:
+    for index, column in enumerate(table.columns, start=1):
+        if column.kind not in ("number", "percent", "date", "datetime"):
+            continue
+        for row_number, row in enumerate(table.rows, start=2):
+            cell = sheet.cell(row=row_number, column=index)
+            cell.number_format = _number_format(column, row)
+
+
+def _number_format(column: Column, row: dict) -> str:
+    if column.kind == "percent":
+        return PERCENT_FORMAT
+    if column.kind == "date":
+        return DATE_FORMAT
+    if column.kind == "datetime":
+        return DATETIME_FORMAT
+    return unit_format(row.get("unit") or "")
+
+
+def unit_format(unit: str) -> str:
+    """Excel number format showing a value in its unit: '#,##0.00" 亿元"', '0.00"%"', '#,##0" 家"'."""
+    if unit in PERCENT_UNITS:
+        return '0.00"%"'  # the figure is already in percent: a literal sign, not Excel's ×100
+    pattern = "#,##0" if unit in COUNT_UNITS else "#,##0.00"
+    label = unit.replace('"', "")
+    return f'{pattern}" {label}"' if label else pattern
+
+
+def _header(sheet, columns: tuple[Column, ...]) -> None:
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+
+
+def _status_colours(sheet, table: Table) -> None:
+    """One rule per status, keyed on the status code column, colouring the code and its label."""
+    codes = [i for i, column in enumerate(table.columns, start=1) if column.status_code]
+    if not codes or not table.rows:
+        return
+    code_letter = get_column_letter(codes[0])
+    key = table.columns[codes[0] - 1].key
+    coloured = [i for i, column in enumerate(table.columns, start=1) if column.key == key or column.status_code]
+    last = len(table.rows) + 1
+    cells = " ".join(f"{get_column_letter(i)}2:{get_column_letter(i)}{last}" for i in sorted(set(coloured)))
+    for status, colour in STATUS_FILLS.items():
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        sheet.conditional_formatting.add(
+            cells, FormulaRule(formula=[f'${code_letter}2="{status}"'], fill=fill, stopIfTrue=True)
+        )
+
+
+def _about_sheet(sheet, report: GapReport, generation: Generation) -> None:
+    for label, value in about_rows(report, generation):
+        sheet.append([escape_cell(label), escape_cell(value)])
+    for (label, value) in sheet.iter_rows(min_row=1, max_col=2):
+        label.font = Font(bold=True)
+        label.alignment = value.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 100
+
+
+def _sheet_title(title: str) -> str:
+    return SHEET_TITLE_FORBIDDEN.sub(" ", str(title))[:31]
+

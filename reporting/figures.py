@@ -1,0 +1,186 @@
+"""Plotly figures for the dashboards: pure functions, DataFrame in, Figure out. No Django here.
+
+Status is never shown by colour alone: every status trace also carries its name as text and a
+fill pattern. Every figure has a title and axis titles with units. Labels come in as arguments so
+the caller can translate them.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+STATUS_ORDER = ["achieved", "on_track", "at_risk", "off_track", "overdue", "no_data"]
+STATUS_COLOURS = {
+    "achieved": "#1a7f37", "on_track": "#0969da", "at_risk": "#bf8700",
+    "off_track": "#cf222e", "overdue": "#82071e", "no_data": "#8c959f",
+}
+STATUS_PATTERNS = {"achieved": "", "on_track": "/", "at_risk": "x", "off_track": "-", "overdue": "+", "no_data": "."}
+MILESTONE_SYMBOLS = {"done": "circle", "done_late": "circle-open", "pending": "diamond-open", "overdue": "x",
+                     "unknown": "square-open"}
+MILESTONE_COLOURS = {"done": "#1a7f37", "done_late": "#bf8700", "pending": "#0969da", "overdue": "#cf222e",
+                     "unknown": "#8c959f"}
+
+
+def status_counts_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
+    """Stacked bars: per plan, how many targets are in each status. table: plan, status."""
+    counts = table.groupby(["plan", "status"]).size().unstack(fill_value=0).reindex(columns=STATUS_ORDER, fill_value=0)
+    figure = go.Figure()
+    for status in STATUS_ORDER:
+        values = counts[status] if status in counts else []
+        figure.add_bar(
+            name=labels[status], y=list(counts.index), x=list(values), orientation="h",
+            marker={"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
+            text=[f"{labels[status]} {v}" if v else "" for v in values], textposition="inside",
+            meta=status,
+        )
+    figure.update_layout(barmode="stack", title=title, xaxis_title=axis["x"], yaxis_title=axis["y"],
+                         legend_title=axis.get("legend", ""), height=120 + 60 * max(len(counts), 1))
+    return figure
+
+
+def progress_bars_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
+    """Per target: progress (%) against the trajectory expected by now, coloured and labelled by
+    status. table: label, status, progress, expected (fractions)."""
+    figure = go.Figure()
+    for status in STATUS_ORDER:
+        part = table[table["status"] == status]
+        if part.empty:
+            continue
+        percent = [_percent(v) for v in part["progress"]]
+        figure.add_bar(
+            name=labels[status], y=list(part["label"]), x=percent, orientation="h",
+            marker={"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
+            text=[f"{labels[status]} {p:.0f}%" if p is not None else labels[status] for p in percent],
+            textposition="outside", meta=status,
+        )
+    if "expected" in table and table["expected"].notna().any():
+        figure.add_scatter(
+            name=axis.get("expected", "expected"), y=list(table["label"]), x=[_percent(v) for v in table["expected"]],
+            mode="markers", marker={"symbol": "line-ns-open", "size": 18, "color": "#24292f", "line": {"width": 3}},
+        )
+    figure.add_vline(x=100, line_dash="dash", line_color="#57606a")
+    figure.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""), barmode="overlay",
+                         height=160 + 34 * max(len(table), 1), yaxis={"automargin": True})
+    return figure
+
+
+def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go.Figure:
+    """One target over time: approved figures, the trajectory from baseline to target, the target
+    band (range or tolerance), the projection to the target year and the baseline.
+
+    series: year, value. target: unit, target_year, value, low, high, baseline_year,
+    baseline_value, trajectory (list of (year, value)), projection (year, value) or None."""
+    unit = target["unit"]
+    figure = go.Figure()
+    if target.get("low") is not None and target.get("high") is not None:
+        figure.add_scatter(
+            name=labels["band"], x=[target["start_year"], target["target_year"], target["target_year"], target["start_year"]],
+            y=[target["low"], target["low"], target["high"], target["high"]], fill="toself", mode="lines",
+            line={"width": 0}, fillcolor="rgba(9,105,218,0.12)", hoverinfo="skip",
+        )
+    if target.get("trajectory"):
+        years, values = zip(*target["trajectory"])
+        figure.add_scatter(name=labels["trajectory"], x=list(years), y=list(values), mode="lines",
+                           line={"dash": "dash", "color": "#57606a"})
+    figure.add_scatter(name=labels["target"], x=[target["target_year"]], y=[target["value"]], mode="markers+text",
+                       marker={"symbol": "star", "size": 16, "color": "#82071e"},
+                       text=[f"{labels['target']} {_number(target['value'])}{unit}"], textposition="top center")
+    if target.get("baseline_value") is not None:
+        figure.add_scatter(name=labels["baseline"], x=[target["baseline_year"]], y=[target["baseline_value"]],
+                           mode="markers", marker={"symbol": "square", "size": 11, "color": "#6e7781"})
+    if not series.empty:
+        figure.add_scatter(name=labels["actual"], x=list(series["year"]), y=list(series["value"]),
+                           mode="lines+markers+text", text=[_number(v) for v in series["value"]],
+                           textposition="bottom right", line={"color": "#0969da", "width": 3}, meta="actual")
+    if target.get("projection"):
+        (start_year, start_value), (end_year, end_value) = target["projection"]
+        figure.add_scatter(name=labels["projection"], x=[start_year, end_year], y=[start_value, end_value],
+                           mode="lines+markers", line={"dash": "dot", "color": "#8250df"})
+    figure.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=f"{labels['y']}（{unit}）",
+                         xaxis={"dtick": 1}, height=460)
+    return figure
+
+
+def milestone_timeline_figure(milestones: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
+    """Deadlines on a time line; overdue ones stand out by colour, symbol and name.
+    milestones: title, deadline, state."""
+    figure = go.Figure()
+    for state, part in milestones.groupby("state", sort=False):
+        figure.add_scatter(
+            name=labels.get(state, state), x=list(pd.to_datetime(part["deadline"])), y=list(part["title"]),
+            mode="markers", marker={"symbol": MILESTONE_SYMBOLS.get(state, "circle"), "size": 14,
+                                    "color": MILESTONE_COLOURS.get(state, "#57606a"), "line": {"width": 2}},
+            text=[labels.get(state, state)] * len(part), hovertemplate="%{y}<br>%{x|%Y-%m-%d}<br>%{text}<extra></extra>",
+            meta=state,
+        )
+    figure.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""),
+                         height=160 + 32 * max(len(milestones), 1), yaxis={"automargin": True})
+    return figure
+
+
+def region_comparison_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
+    """The same indicator across regions and plans: target and latest value side by side.
+    table: label, target_value, latest_value, status, unit."""
+    unit = table["unit"].iloc[0] if not table.empty else ""
+    figure = go.Figure()
+    figure.add_bar(name=labels["target"], x=list(table["label"]), y=list(table["target_value"]),
+                   marker={"color": "#d0d7de", "pattern": {"shape": "/"}},
+                   text=[_number(v) for v in table["target_value"]], textposition="outside")
+    figure.add_bar(
+        name=labels["latest"], x=list(table["label"]), y=list(table["latest_value"]),
+        marker={"color": [STATUS_COLOURS.get(s, "#8c959f") for s in table["status"]],
+                "pattern": {"shape": [STATUS_PATTERNS.get(s, "") for s in table["status"]]}},
+        text=[f"{_number(v)} · {labels['statuses'].get(s, s)}" for v, s in zip(table["latest_value"], table["status"])],
+        textposition="outside",
+    )
+    figure.update_layout(barmode="group", title=title, xaxis_title=axis["x"], yaxis_title=f"{axis['y']}（{unit}）",
+                         height=460)
+    return figure
+
+
+def completeness_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
+    """Per department: figures approved, submitted awaiting review, missing and overdue.
+    table: department, owed, submitted, approved, overdue."""
+    pending = table["submitted"] - table["approved"]
+    missing = table["owed"] - table["submitted"] - table["overdue"]
+    parts = [("approved", table["approved"], "#1a7f37", ""), ("submitted", pending, "#0969da", "/"),
+             ("missing", missing, "#8c959f", "."), ("overdue", table["overdue"], "#cf222e", "x")]
+    figure = go.Figure()
+    for key, values, colour, pattern in parts:
+        figure.add_bar(name=labels[key], y=list(table["department"]), x=list(values), orientation="h",
+                       marker={"color": colour, "pattern": {"shape": pattern}},
+                       text=[f"{labels[key]} {v}" if v else "" for v in values], textposition="inside", meta=key)
+    figure.update_layout(barmode="stack", title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""),
+                         height=160 + 36 * max(len(table), 1), yaxis={"automargin": True})
+    return figure
+
+
+def trajectory_points(start_year: int, start_value: float | None, target_year: int, target_value: float,
+                      geometric: bool) -> list[tuple[int, float]]:
+    """The path from the baseline to the target, year by year (docs/methodology.md)."""
+    if start_value is None or target_year <= start_year:
+        return []
+    span = target_year - start_year
+    use_geometric = geometric and start_value > 0 and target_value > 0
+    points = []
+    for year in range(start_year, target_year + 1):
+        fraction = (year - start_year) / span
+        value = (start_value * (target_value / start_value) ** fraction if use_geometric
+                 else start_value + (target_value - start_value) * fraction)
+        points.append((year, round(value, 6)))
+    return points
+
+
+def _percent(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return round(float(value) * 100, 1)
+
+
+def _number(value) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    number = float(value)
+    return f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.2f}".rstrip("0").rstrip(".")

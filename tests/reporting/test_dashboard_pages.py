@@ -1,0 +1,113 @@
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from kpis.models import ProgressSnapshot
+from kpis.services import snapshots_recompute
+from tests.factories import UserFactory, submitter_for
+from trackers import roles
+from trackers.models import Indicator, Plan, Target
+from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def leader(client):
+    client.force_login(UserFactory(role=roles.LEADER))
+    return client
+
+
+@pytest.fixture
+def shenzhen_revenue():
+    return Target.objects.get(plan__code="shenzhen-health-2022-2025", value_text="1200亿元")
+
+
+@pytest.fixture
+def computed(shenzhen_revenue):
+    submitter, department = submitter_for(shenzhen_revenue)
+    reviewer = UserFactory(role=roles.REVIEWER)
+    for year, value in ((2022, "800"), (2023, "950")):
+        figure = FigureInput(shenzhen_revenue.indicator, shenzhen_revenue.region, year, value, "亿元", "统计公报")
+        version = actual_submit_figure(user=submitter, department=department, figure=figure)
+        actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
+    snapshots_recompute(Target.objects.all(), timezone.localdate())
+    return timezone.localdate()
+
+
+def pages(target):
+    return ["/dashboards/", "/dashboards/plans/shenzhen-health-2022-2025/", f"/dashboards/targets/{target.pk}/",
+            "/dashboards/regions/?indicator=biomed_rd_intensity"]
+
+
+def test_leader_sees_every_page_and_the_engine_numbers(leader, computed, shenzhen_revenue):
+    for url in pages(shenzhen_revenue) + ["/dashboards/completeness/?year=2023"]:
+        response = leader.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not re.search(r'<script[^>]+src="https?://', html), f"{url} loads a script from the internet"
+        assert "/static/js/plotly.min.js" in html
+    snapshot = ProgressSnapshot.objects.get(target=shenzhen_revenue, as_of=computed)
+    html = leader.get(f"/dashboards/targets/{shenzhen_revenue.pk}/").content.decode()
+    assert f'data-value="{snapshot.latest_value}"' in html and "950" in html
+    assert shenzhen_revenue.clause in html
+
+
+@pytest.mark.parametrize("role, expected", [(roles.SUBMITTER, 403), (roles.REVIEWER, 200), (roles.AUDITOR, 200),
+                                            (roles.ADMINISTRATOR, 200)])
+def test_roles_on_the_dashboards(client, computed, shenzhen_revenue, role, expected):
+    client.force_login(UserFactory(role=role))
+    for url in pages(shenzhen_revenue):
+        assert client.get(url).status_code == expected, url
+    assert client.get("/dashboards/completeness/").status_code == 200  # submitters may see completeness
+
+
+def test_anonymous_is_sent_to_sign_in(client, shenzhen_revenue):
+    response = client.get("/dashboards/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_tables_download_as_csv_with_bom(leader, computed):
+    response = leader.get("/dashboards/plans/shenzhen-health-2022-2025/", {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    assert "1200亿元" in text and "大健康产业营业收入" in text
+
+
+def test_pages_read_snapshots_and_never_compute_them(leader, shenzhen_revenue):
+    assert not ProgressSnapshot.objects.exists()
+    for url in pages(shenzhen_revenue):
+        assert leader.get(url).status_code == 200
+    assert not ProgressSnapshot.objects.exists()
+    assert "No progress has been computed" in leader.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def grow_tenfold():
+    """Add nine synthetic copies of every target (with snapshots) so the data is ten times larger."""
+    plan = Plan.objects.get(code="guangzhou-health-elderly-2017-2020")
+    indicator = Indicator.objects.create(code="synthetic", name="合成指标", unit="亿元", kind="flow")
+    existing = Target.objects.count()
+    Target.objects.bulk_create([
+        Target(plan=plan, key=f"synthetic-{i}", indicator=indicator, region=plan.region, clause="合成",
+               value_text="10亿元", comparator="gte", value=Decimal(10), unit="亿元", year=2020)
+        for i in range(existing * 9)
+    ])
+    snapshots_recompute(Target.objects.all(), timezone.localdate())
+
+
+@pytest.mark.parametrize("page", range(4))
+def test_query_count_does_not_grow_with_the_data(leader, computed, shenzhen_revenue, django_assert_max_num_queries, page):
+    url = pages(shenzhen_revenue)[page].replace("shenzhen-health-2022-2025", "guangzhou-health-elderly-2017-2020")
+    limit = 16  # measured: 13 or 14 at either size
+    with django_assert_max_num_queries(limit):
+        small = leader.get(url)
+    grow_tenfold()
+    with django_assert_max_num_queries(limit):
+        large = leader.get(url)
+    assert small.status_code == large.status_code == 200
