@@ -9,7 +9,8 @@ import datetime as dt
 
 import pandas as pd
 from decimal import Decimal
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from trackers.models import ActualVersion, Milestone, Target
@@ -56,8 +57,11 @@ def approved_figures_frame(targets: QuerySet[Target], as_of: dt.date) -> pd.Data
         actual__year__lte=as_of.year,
         actual__indicator__in=targets.values("indicator"),
         actual__region__in=targets.values("region"),
+    ).annotate(
+        # The engine computes in floats; converting 1.5 million Decimals in Python costs seconds.
+        value_float=Cast("value_in_indicator_unit", FloatField()),
     ).values_list("id", "actual_id", "actual__indicator_id", "actual__region_id", "actual__year",
-                  "value_in_indicator_unit", "approved_at")
+                  "value_float", "approved_at")
     frame = pd.DataFrame(
         list(versions),
         columns=["version_id", "actual_id", "indicator_id", "region_id", "year", "value", "approved_at"],

@@ -1,0 +1,197 @@
+"""National-scale benchmark of the progress engine and the full recompute.
+
+Generates a synthetic data set (REGIONS regions x TARGETS targets x YEARS yearly approved figures;
+the defaults give 3,000 x 50 x 10 = 1.5 million figures) into the database named by DATABASE_URL,
+then prints, each measured in a fresh child process so that peak memory is its own:
+
+- the engine alone: kpis.engine.compute_progress + kpis.opensdg.opensdg_status on in-memory frames;
+- the full recompute: database -> frames -> engine -> snapshot upserts (kpis.services).
+
+Peak memory is the child's maximum resident set size (getrusage ru_maxrss), which includes the
+interpreter and pandas themselves. Usage:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_tracker python benchmarks/national_scale.py
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python benchmarks/national_scale.py --regions 300
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+AS_OF = dt.date(2026, 6, 30)
+FIRST_YEAR = 2016
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def generate(regions: int, targets_per_region: int, years: int, seed: int = 7) -> dict:
+    """Insert the synthetic data set with bulk inserts; returns row counts. Deterministic."""
+    import numpy as np
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
+
+    call_command("migrate", verbosity=0)
+    rng = np.random.default_rng(seed)
+    with transaction.atomic():
+        for model in (ActualVersion, Actual, Target, Plan, Department, Indicator):
+            model.objects.filter(**_bench_filter(model)).delete()
+        Region.objects.filter(code__startswith="bench-").exclude(code="bench-country").delete()
+        Region.objects.filter(code="bench-country").delete()
+        submitter, _ = get_user_model().objects.get_or_create(username="bench-submitter")
+        reviewer, _ = get_user_model().objects.get_or_create(username="bench-reviewer")
+        country = Region.objects.create(code="bench-country", name="基准测试全国", level="province")
+        region_rows = Region.objects.bulk_create(
+            [Region(code=f"bench-{i}", name=f"基准地区{i}", level="city", parent=country) for i in range(regions)],
+            batch_size=5000,
+        )
+        if connection.vendor == "sqlite":  # SQLite's bulk_create does not return keys
+            region_rows = list(Region.objects.filter(code__startswith="bench-").exclude(pk=country.pk).order_by("pk"))
+        kinds = ["flow", "stock", "count", "share", "rate"]
+        indicators = Indicator.objects.bulk_create([
+            Indicator(code=f"bench_{k}", name=f"基准指标{k}", unit="%" if kinds[k % 5] in ("share", "rate") else "亿元",
+                      kind=kinds[k % 5], direction="lower" if k % 10 == 9 else "higher")
+            for k in range(targets_per_region)
+        ])
+        indicators = list(Indicator.objects.filter(code__startswith="bench_").order_by("pk"))
+        department = Department.objects.create(code="bench-dept", name="基准部门", region=country)
+        plan = Plan.objects.create(code="bench-plan", title="基准规划", short_title="基准", region=country,
+                                   issuing_body="基准", start_year=FIRST_YEAR, end_year=FIRST_YEAR + years - 1)
+        target_rows = []
+        for region in region_rows:
+            for k, indicator in enumerate(indicators):
+                value = Decimal(int(rng.integers(50, 100))) if indicator.unit == "%" else Decimal(int(rng.integers(100, 5000)))
+                target_rows.append(Target(
+                    plan=plan, key=f"r{region.pk}-i{k}", indicator=indicator, region=region, clause="基准",
+                    value_text=str(value), comparator=["gte", "gt", "approx", "lte"][k % 4] if indicator.direction == "higher" or k % 4 == 3 else "lte",
+                    value=value, unit=indicator.unit, year=FIRST_YEAR + years - 1,
+                    basis="annual" if k % 17 == 16 else ("cumulative" if k % 13 == 12 else "level"),
+                ))
+        Target.objects.bulk_create(target_rows, batch_size=10000)
+        now = timezone.make_aware(dt.datetime(2026, 3, 1))
+        actual_rows = [
+            Actual(indicator=indicator, region=region, year=FIRST_YEAR + y)
+            for region in region_rows for indicator in indicators for y in range(years)
+        ]
+        Actual.objects.bulk_create(actual_rows, batch_size=20000)
+        actual_ids = Actual.objects.filter(region__code__startswith="bench-").order_by("pk").values_list(
+            "pk", "indicator__unit"
+        )
+        values = rng.uniform(10, 4000, size=len(actual_ids))
+        version_rows = []
+        for (actual_id, unit), value in zip(actual_ids.iterator(chunk_size=50000), values):
+            amount = Decimal(f"{value % 100 if unit == '%' else value:.2f}")
+            version_rows.append(ActualVersion(
+                actual_id=actual_id, number=1, value=amount, unit=unit, value_in_indicator_unit=amount, source="基准",
+                status="approved", department=department, created_by=submitter, submitted_by=submitter,
+                submitted_at=now, reviewed_by=reviewer, reviewed_at=now, approved_at=now,
+            ))
+            if len(version_rows) >= 50000:
+                ActualVersion.objects.bulk_create(version_rows, batch_size=50000)
+                version_rows = []
+        ActualVersion.objects.bulk_create(version_rows, batch_size=50000)
+    return {"regions": regions, "targets": len(target_rows), "figures": len(actual_rows)}
+
+
+def _bench_filter(model):
+    from trackers.models import ActualVersion, Actual, Department, Indicator, Plan, Target
+
+    return {
+        ActualVersion: {"actual__region__code__startswith": "bench-"},
+        Actual: {"region__code__startswith": "bench-"},
+        Target: {"plan__code": "bench-plan"},
+        Plan: {"code": "bench-plan"},
+        Department: {"code": "bench-dept"},
+        Indicator: {"code__startswith": "bench_"},
+    }[model]
+
+
+def measure_engine(queue):
+    setup_django()
+    from kpis import engine, opensdg
+    from kpis.selectors import actuals_frame, approved_figures_frame, targets_frame
+    from trackers.models import Target
+
+    targets = Target.objects.filter(plan__code="bench-plan")
+    plan = targets_frame(targets, 10.0)
+    series = actuals_frame(plan, approved_figures_frame(targets, AS_OF))
+    inputs, figures = plan[list(engine.TARGET_COLUMNS)], series[list(engine.ACTUAL_COLUMNS)]
+    base_rss = _rss_mb()
+    started = time.perf_counter()
+    result = engine.compute_progress(inputs, figures, AS_OF)
+    engine_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    opensdg.opensdg_status(inputs, figures, AS_OF)
+    queue.put({"seconds": engine_seconds, "opensdg_seconds": time.perf_counter() - started,
+               "peak_rss_mb": _rss_mb(), "rss_before_mb": base_rss, "targets": len(result), "figures": len(figures)})
+
+
+def measure_full_recompute(queue):
+    setup_django()
+    from kpis.services import snapshots_recompute
+    from trackers.models import Target
+
+    started = time.perf_counter()
+    written = snapshots_recompute(Target.objects.filter(plan__code="bench-plan"), AS_OF, scope="benchmark")
+    queue.put({"seconds": time.perf_counter() - started, "peak_rss_mb": _rss_mb(), "snapshots": written})
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def in_child(function) -> dict:
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=function, args=(queue,))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--regions", type=int, default=3000)
+    parser.add_argument("--targets-per-region", type=int, default=50)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--skip-generate", action="store_true", help="reuse the data set already generated")
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}); cores: {os.cpu_count()}")
+    if not args.skip_generate:
+        started = time.perf_counter()
+        counts = generate(args.regions, args.targets_per_region, args.years)
+        print(f"generated {counts} in {time.perf_counter() - started:.1f} s (not part of the aims)")
+    connection.close()  # children open their own connections
+    engine = in_child(measure_engine)
+    print(f"engine alone: {engine['targets']:,} targets, {engine['figures']:,} figures: "
+          f"compute_progress {engine['seconds']:.2f} s, then Open SDG method {engine['opensdg_seconds']:.2f} s; "
+          f"peak RSS {engine['peak_rss_mb']:.0f} MB "
+          f"(of which {engine['rss_before_mb']:.0f} MB before the engine ran: frames and libraries)")
+    full = in_child(measure_full_recompute)
+    print(f"full recompute (database -> snapshots): {full['snapshots']:,} snapshots: "
+          f"{full['seconds']:.2f} s, peak RSS {full['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
