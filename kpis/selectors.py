@@ -82,11 +82,16 @@ def actuals_frame(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     return joined[["target_id", "year", "value", "version_id"]]
 
 
-def milestones_frame(milestones: QuerySet[Milestone]) -> pd.DataFrame:
-    return pd.DataFrame(
-        list(milestones.values_list("id", "deadline", "completed_on")),
-        columns=["milestone_id", "deadline", "completed_on"],
-    )
+def milestones_frame(milestones: QuerySet[Milestone], as_of: dt.date) -> pd.DataFrame:
+    """Deadlines from the plan; completion as it was recorded by the end of `as_of` (the audit
+    history), so a completion entered later does not rewrite a past date's state."""
+    frame = pd.DataFrame(list(milestones.values_list("id", "deadline")), columns=["milestone_id", "deadline"])
+    recorded = Milestone.history.filter(
+        id__in=frame["milestone_id"].tolist(), history_date__lte=end_of_day(as_of)
+    ).order_by("id", "history_date", "history_id").values_list("id", "completed_on")
+    known = dict(recorded)  # the last record per milestone wins
+    frame["completed_on"] = frame["milestone_id"].map(known)
+    return frame
 
 
 def _factors(units: pd.Series, indicator_units: pd.Series) -> pd.Series:

@@ -83,7 +83,7 @@ def _snapshot(record: dict, as_of: dt.date) -> ProgressSnapshot:
 
 
 def _milestone_snapshots(milestones: QuerySet[Milestone], as_of: dt.date) -> None:
-    frame = milestones_frame(milestones)
+    frame = milestones_frame(milestones, as_of)
     if frame.empty:
         return
     states = engine.milestone_states(frame, as_of).merge(frame, on="milestone_id")

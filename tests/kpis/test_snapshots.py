@@ -104,3 +104,30 @@ def test_sweeper_dispatches_requests_that_were_never_sent(revenue_target, people
     assert request.completed_at is not None
     assert snapshot(revenue_target, timezone.localdate()).latest_value == Decimal(950)
     assert outbox_sweep() == 0  # nothing owed any more
+
+
+def test_a_milestone_completed_later_does_not_rewrite_a_past_state(django_user_model):
+    from kpis.models import MilestoneSnapshot
+    from trackers.models import Milestone
+    from trackers.services.milestones import milestone_complete
+
+    milestone = Milestone.objects.filter(lead_departments__isnull=False, deadline__year=2018).first()
+    past = dt.date(2019, 6, 30)
+    snapshots_recompute(Target.objects.filter(plan=milestone.plan), past)
+    assert MilestoneSnapshot.objects.get(milestone=milestone, as_of=past).state == "overdue"
+
+    user = UserFactory(role=roles.SUBMITTER, departments=[milestone.lead_departments.first()])
+    milestone_complete(user=user, milestone=milestone, completed_on=dt.date(2018, 11, 30), evidence="公告")
+    snapshots_recompute(Target.objects.filter(plan=milestone.plan), past)
+    assert MilestoneSnapshot.objects.get(milestone=milestone, as_of=past).state == "overdue"  # not known then
+    today = timezone.localdate()
+    snapshots_recompute(Target.objects.filter(plan=milestone.plan), today)
+    assert MilestoneSnapshot.objects.get(milestone=milestone, as_of=today).state == "done"
+
+
+def test_a_superseded_approval_is_in_the_history(revenue_target, people):
+    first = report(revenue_target, people, 2022, "800")
+    report(revenue_target, people, 2022, "850", correction_reason="统计局修订")
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    assert list(first.history.order_by("history_date").values_list("status", flat=True))[-1] == "superseded"

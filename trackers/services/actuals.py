@@ -116,9 +116,9 @@ def actual_approve(*, user, version: ActualVersion, expected_lock_version: int) 
         raise WorkflowError(_("Only a submitted figure can be approved."))
     now = timezone.now()
     # The approved version this one corrects stays, marked superseded, with its approval intact.
-    version.actual.versions.filter(status=ActualVersion.Status.APPROVED).update(
-        status=ActualVersion.Status.SUPERSEDED
-    )
+    for previous in version.actual.versions.filter(status=ActualVersion.Status.APPROVED):
+        previous.status = ActualVersion.Status.SUPERSEDED
+        previous.save(update_fields=["status"])  # save(), not update(): the history records it
     version.status = ActualVersion.Status.APPROVED
     version.reviewed_by = user
     version.reviewed_at = now
