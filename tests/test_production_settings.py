@@ -8,7 +8,9 @@ from django.conf import settings
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEMO_MODE", "SECRET_KEY", "DEBUG")}
+    # As the deployment would: none of the variables a developer or another test may have set.
+    unset = ("DEMO_MODE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(DJANGO_SETTINGS_MODULE="config.production", ALLOWED_HOSTS="tracker.example.org", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
