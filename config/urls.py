@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trackers.web.urls")),
+    path("intake/", include("trackers.web.intake_urls")),
     path("", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("trackers.api.urls")),

@@ -487,3 +487,72 @@ class ReportingObligation(models.Model):
 
     def __str__(self):
         return f"{self.department} {self.indicator.name} {self.year}"
+
+
+class PlanDraft(models.Model):
+    """A new plan's text, read by trackers.reading into draft promises for a reviewer."""
+
+    title = models.CharField(_("title"), max_length=255)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    text = models.TextField(_("text"), help_text=_("Whitespace removed; draft offsets point into it."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan draft")
+        verbose_name_plural = _("plan drafts")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class DraftTarget(models.Model):
+    class Kind(models.TextChoices):
+        TARGET = "target", _("target")
+        BASELINE = "baseline", _("baseline")
+        MILESTONE = "milestone", _("milestone")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    plan_draft = models.ForeignKey(PlanDraft, verbose_name=_("plan draft"), on_delete=models.CASCADE, related_name="drafts")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    clause = models.TextField(_("clause"))
+    start = models.PositiveIntegerField(_("start offset"))
+    end = models.PositiveIntegerField(_("end offset"))
+    value_text = models.CharField(_("value as written"), max_length=64, blank=True)
+    value = models.DecimalField(_("value"), null=True, blank=True, **AMOUNT)
+    value_high = models.DecimalField(_("upper value"), null=True, blank=True, **AMOUNT)
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    comparator = models.CharField(_("comparator"), max_length=8, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    aspirational = models.BooleanField(_("aspirational (力争/争取)"), default=False)
+    basis = models.CharField(_("basis"), max_length=16, default="level")
+    qualifier = models.CharField(_("qualifier"), max_length=16, blank=True)
+    lead_departments = models.TextField(_("lead departments"), blank=True)
+    cooperating_departments = models.TextField(_("co-operating departments"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    accepted_target = models.OneToOneField(
+        Target, verbose_name=_("target created"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("draft promise")
+        verbose_name_plural = _("draft promises")
+        ordering = ["plan_draft", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="draft_offsets_ordered"),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_target__isnull=False) | ~Q(kind="target"),
+                name="draft_accepted_target_has_target",
+            ),
+        ]
