@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    DraftTarget,
+    PlanDraft,
     Actual,
     ActualVersion,
     Baseline,
@@ -171,4 +173,25 @@ class ActualVersionAdmin(SimpleHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DraftTargetInline(admin.TabularInline):
+    model = DraftTarget
+    fields = ["kind", "clause", "value_text", "comparator", "year", "status", "accepted_target"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(PlanDraft)
+class PlanDraftAdmin(admin.ModelAdmin):
+    """Plans read by the reader; drafts are accepted or rejected on the intake pages."""
+
+    list_display = ["title", "region", "created_by", "created_at"]
+    search_fields = ["title", "text"]
+    readonly_fields = ["title", "region", "filename", "text", "created_by", "created_at"]
+    inlines = [DraftTargetInline]
+
+    def has_add_permission(self, request):
         return False
