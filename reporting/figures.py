@@ -115,8 +115,11 @@ def milestone_timeline_figure(milestones: pd.DataFrame, labels: dict, title: str
             text=[labels.get(state, state)] * len(part), hovertemplate="%{y}<br>%{x|%Y-%m-%d}<br>%{text}<extra></extra>",
             meta=state,
         )
+    deadlines = pd.to_datetime(milestones["deadline"])
+    padding = pd.Timedelta(days=120)  # a lone deadline would otherwise zoom to milliseconds
     figure.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""),
-                         height=160 + 32 * max(len(milestones), 1), yaxis={"automargin": True})
+                         height=160 + 32 * max(len(milestones), 1), yaxis={"automargin": True},
+                         xaxis={"type": "date", "range": [deadlines.min() - padding, deadlines.max() + padding]})
     return figure
 
 

@@ -88,7 +88,9 @@ def _decorate(table: pd.DataFrame, request) -> pd.DataFrame:
 
 
 def _pct(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: None if v is None or pd.isna(v) else round(float(v) * 100, 1))
+    """Percentages for display; missing stays None (not NaN, which templates would print)."""
+    values = [None if v is None or pd.isna(v) else round(float(v) * 100, 1) for v in series]
+    return pd.Series(values, index=series.index, dtype=object)
 
 
 # Overview

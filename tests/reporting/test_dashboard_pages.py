@@ -111,3 +111,8 @@ def test_query_count_does_not_grow_with_the_data(leader, computed, shenzhen_reve
     with django_assert_max_num_queries(limit):
         large = leader.get(url)
     assert small.status_code == large.status_code == 200
+
+
+def test_missing_numbers_show_as_a_dash_not_nan(leader, computed):
+    html = leader.get("/dashboards/plans/shenzhen-health-2022-2025/").content.decode()
+    assert "nan" not in html.lower().replace("nanshan", "")
