@@ -4,7 +4,7 @@ Generates a synthetic data set (REGIONS regions x TARGETS targets x YEARS yearly
 the defaults give 3,000 x 50 x 10 = 1.5 million figures) into the database named by DATABASE_URL,
 then prints, each measured in a fresh child process so that peak memory is its own:
 
-- the engine alone: kpis.engine.compute_progress + kpis.opensdg.opensdg_status on in-memory frames;
+- the engine alone: kpis.core.engine.compute_progress + kpis.core.opensdg.opensdg_status on in-memory frames;
 - the full recompute: database -> frames -> engine -> snapshot upserts (kpis.services).
 
 Peak memory is the child's maximum resident set size (getrusage ru_maxrss), which includes the
@@ -125,7 +125,7 @@ def _bench_filter(model):
 
 def measure_engine(queue):
     setup_django()
-    from kpis import engine, opensdg
+    from kpis.core import engine, opensdg
     from kpis.selectors import actuals_frame, approved_figures_frame, targets_frame
     from trackers.models import Target
 

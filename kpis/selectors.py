@@ -101,7 +101,7 @@ def _factors(units: pd.Series, indicator_units: pd.Series) -> pd.Series:
 
 
 def _empty_targets() -> pd.DataFrame:
-    from kpis.engine import TARGET_COLUMNS
+    from kpis.core.engine import TARGET_COLUMNS
 
     return pd.DataFrame(columns=[*TARGET_COLUMNS, "indicator_id", "region_id", "indicator__unit", "unit",
                                  "baseline__unit"])

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kpis import engine, opensdg
+from kpis.core import engine, opensdg
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRequest, RecomputeRun
 from kpis.selectors import actuals_frame, approved_figures_frame, milestones_frame, targets_frame
 from trackers.models import Milestone, Target

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kpis.services import snapshots_recompute
-from kpis.thresholds import METHOD_VERSION
+from kpis.core.thresholds import METHOD_VERSION
 from reporting.models import ExportLog, ReportJob
 from trackers.models import Target
 

@@ -9,8 +9,8 @@ import math
 import pandas as pd
 import pytest
 
-from kpis.engine import compute_progress
-from kpis.whatif import whatif_frame, whatif_projection
+from kpis.core.engine import compute_progress
+from kpis.core.whatif import whatif_frame, whatif_projection
 from tests.kpis.conftest import build_actuals, build_targets
 
 PLAN = {"start_year": 2016, "target_year": 2020, "baseline_year": 2015, "kind": "flow"}

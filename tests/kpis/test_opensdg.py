@@ -5,8 +5,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from kpis.engine import compute_progress
-from kpis.opensdg import OPENSDG_COLUMNS, OpenSdgThresholds, opensdg_status
+from kpis.core.engine import compute_progress
+from kpis.core.opensdg import OPENSDG_COLUMNS, OpenSdgThresholds, opensdg_status
 from tests.kpis.conftest import build_actuals, build_targets
 
 AS_OF = dt.date(2020, 12, 31)

@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kpis.engine import STATUSES, compute_progress
-from kpis.inputs import BASELINE_QUALIFIERS, BASES, COMPARATORS, DIRECTIONS, KINDS
+from kpis.core.engine import STATUSES, compute_progress
+from kpis.core.inputs import BASELINE_QUALIFIERS, BASES, COMPARATORS, DIRECTIONS, KINDS
 from tests.kpis.conftest import build_actuals, build_targets
 
 AS_OF = dt.date(2023, 6, 30)

@@ -14,7 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from kpis.selectors import starting_point
-from kpis.whatif import whatif_projection
+from kpis.core.whatif import whatif_projection
 from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
 from trackers.quantities import convert
 from trackers.selectors import actual_list_for, plan_list

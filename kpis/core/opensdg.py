@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpis.actual_series import plan_window_series, summarise_series
-from kpis.engine import describe_plan
-from kpis.inputs import normalise_actuals
-from kpis.thresholds import Thresholds
+from kpis.core.actual_series import plan_window_series, summarise_series
+from kpis.core.engine import describe_plan
+from kpis.core.inputs import normalise_actuals
+from kpis.core.thresholds import Thresholds
 
 OPENSDG_STATUSES = (
     "target_achieved",

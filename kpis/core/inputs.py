@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.thresholds import Thresholds
+from kpis.core.thresholds import Thresholds
 
 COMPARATORS = ("gte", "gt", "approx", "range", "lte", "lt", "eq")
 BASES = ("level", "cumulative", "annual")

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from kpis.inputs import require_columns
+from kpis.core.inputs import require_columns
 
 MILESTONE_COLUMNS = ("milestone_id", "deadline", "completed_on")
 MILESTONE_STATES = ("done", "done_late", "pending", "overdue")

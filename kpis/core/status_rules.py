@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.thresholds import Thresholds
+from kpis.core.thresholds import Thresholds
 
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data", "overdue")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.comparators import comparator_holds
-from kpis.thresholds import Thresholds
+from kpis.core.comparators import comparator_holds
+from kpis.core.thresholds import Thresholds
 
 
 def judge_recurring_years(plan: pd.DataFrame, series: pd.DataFrame, as_of_year: int, thresholds: Thresholds) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.thresholds import Thresholds
+from kpis.core.thresholds import Thresholds
 
 _QUALIFIER_NOTES = {
     "over": ("baseline is a lower bound ('over')", "基期值为下限（原文“超过”）"),

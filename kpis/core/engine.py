@@ -12,9 +12,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from kpis.actual_series import plan_window_series, summarise_series
-from kpis.comparators import comparator_holds, goal_value
-from kpis.growth import (
+from kpis.core.actual_series import plan_window_series, summarise_series
+from kpis.core.comparators import comparator_holds, goal_value
+from kpis.core.growth import (
     baseline_is_usable,
     compound_growth_rate,
     compound_projection,
@@ -25,12 +25,12 @@ from kpis.growth import (
     relative_deviation,
     required_growth_rate,
 )
-from kpis.inputs import ACTUAL_COLUMNS, TARGET_COLUMNS, normalise_actuals, normalise_targets
-from kpis.milestone_states import MILESTONE_COLUMNS, MILESTONE_STATES, milestone_states
-from kpis.reasons import explain_status
-from kpis.recurring import judge_recurring_years
-from kpis.status_rules import STATUSES, classify_status
-from kpis.thresholds import METHOD_VERSION, Thresholds
+from kpis.core.inputs import ACTUAL_COLUMNS, TARGET_COLUMNS, normalise_actuals, normalise_targets
+from kpis.core.milestone_states import MILESTONE_COLUMNS, MILESTONE_STATES, milestone_states
+from kpis.core.reasons import explain_status
+from kpis.core.recurring import judge_recurring_years
+from kpis.core.status_rules import STATUSES, classify_status
+from kpis.core.thresholds import METHOD_VERSION, Thresholds
 
 __all__ = [
     "ACTUAL_COLUMNS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.growth import compound_growth_rate, compound_projection
+from kpis.core.growth import compound_growth_rate, compound_projection
 
 WHATIF_INPUT_COLUMNS = ("latest_value", "latest_year", "target_value", "target_year", "growth_pct")
 WHATIF_OUTPUT_COLUMNS = ("projected_value", "required_growth_pct", "years")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpis.thresholds import Thresholds
+from kpis.core.thresholds import Thresholds
 
 
 def goal_value(comparator, value, value_high, higher) -> np.ndarray:
