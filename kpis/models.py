@@ -4,16 +4,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kpis.core import vocabulary
+from trackers.choices import one_of, text_choices
 from trackers.models import AMOUNT, ActualVersion, Milestone, Target
 
-STATUSES = [
-    ("achieved", _("achieved")),
-    ("on_track", _("on track")),
-    ("at_risk", _("at risk")),
-    ("off_track", _("off track")),
-    ("no_data", _("no data")),
-    ("overdue", _("overdue")),
-]
+Status = text_choices("Status", vocabulary.STATUSES)
+MilestoneState = text_choices("MilestoneState", vocabulary.MILESTONE_STATES)
 RATIO = {"max_digits": 20, "decimal_places": 8}
 
 
@@ -39,9 +35,13 @@ class ProgressSnapshot(models.Model):
     required_growth = models.DecimalField(_("required growth per year"), null=True, blank=True, **RATIO)
     projection_compound = models.DecimalField(_("projection (compound)"), null=True, blank=True, **AMOUNT)
     projection_linear = models.DecimalField(_("projection (linear)"), null=True, blank=True, **AMOUNT)
+    # The engine's own projection at the target year (compound for geometric paths, else linear).
+    projection = models.DecimalField(_("projection at the target year"), null=True, blank=True, **AMOUNT)
+    # Where the trajectory expects progress to stand at the latest year, measured as progress is.
+    expected_progress = models.DecimalField(_("expected progress"), null=True, blank=True, **RATIO)
     anticipated_progress = models.DecimalField(_("anticipated progress"), null=True, blank=True, **RATIO)
     achieved = models.BooleanField(_("achieved"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=STATUSES)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reason = models.TextField(_("reason"), blank=True)
     reason_zh = models.TextField(_("reason (Chinese)"), blank=True)
     years_met = models.SmallIntegerField(_("years met"), null=True, blank=True)
@@ -56,7 +56,7 @@ class ProgressSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "as_of"], name="snapshot_unique_target_date"),
             models.CheckConstraint(
-                condition=Q(status__in=[s for s, _label in STATUSES]), name="snapshot_status_valid"
+                condition=one_of("status", vocabulary.STATUSES), name="snapshot_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["as_of", "status"])]
@@ -68,7 +68,7 @@ class ProgressSnapshot(models.Model):
 class MilestoneSnapshot(models.Model):
     milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="snapshots")
     as_of = models.DateField(_("as of"))
-    state = models.CharField(_("state"), max_length=16)
+    state = models.CharField(_("state"), max_length=16, choices=MilestoneState.choices)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta:
@@ -76,6 +76,7 @@ class MilestoneSnapshot(models.Model):
         verbose_name_plural = _("milestone snapshots")
         constraints = [
             models.UniqueConstraint(fields=["milestone", "as_of"], name="milestone_snapshot_unique_date"),
+            models.CheckConstraint(condition=one_of("state", vocabulary.MILESTONE_STATES), name="milestone_state_valid"),
         ]
 
 

@@ -1,30 +1,40 @@
-"""Reads for the KPI jobs: the engine's input frames, built from the database in a few queries.
+"""Reads for the KPI side: the engine's input frames, built from the database in a few queries,
+and the core's answers for one target (its counted figures, path, band, what-if) for the pages
+and the API, so that no surface does the arithmetic itself.
 
-The approved figure that counts for (indicator, region, year) as of a date is the version with the
-latest approval at or before the end of that day, so a past date sees the figures known then.
+Which version of a figure counts on a date is trackers.selectors.counting_versions.
 """
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
 from decimal import Decimal
-from django.db.models import FloatField, QuerySet
-from django.db.models.functions import Cast
-from django.utils import timezone
 
-from trackers.models import ActualVersion, Milestone, Target
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import FloatField, Max, QuerySet
+from django.db.models.functions import Cast
+
+from kpis.core import engine, opensdg
+from kpis.core.whatif import whatif
+from kpis.models import RecomputeRun
+from trackers.models import Milestone, Target
 from trackers.quantities import convert
+from trackers.selectors import counting_versions, end_of_day
 
 TARGET_FIELDS = (
     "id", "comparator", "value", "value_high", "unit", "tolerance_pct", "year", "plan__start_year",
     "basis", "indicator__direction", "indicator__kind", "indicator__unit", "aspirational",
     "baseline__value", "baseline__unit", "baseline__year", "baseline__qualifier", "indicator_id", "region_id",
 )
+FIGURE_COLUMNS = ["version_id", "actual_id", "indicator_id", "region_id", "year", "value"]
 
 
-def end_of_day(as_of: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
+def engine_thresholds() -> engine.Thresholds:
+    """The engine's cut-offs as this installation sets them (KPI_* settings)."""
+    return engine.Thresholds(
+        approx_tolerance_pct=settings.KPI_APPROX_TOLERANCE_PCT, at_risk_ratio=settings.KPI_AT_RISK_RATIO
+    )
 
 
 def targets_frame(targets: QuerySet[Target], default_tolerance_pct: float) -> pd.DataFrame:
@@ -49,27 +59,15 @@ def targets_frame(targets: QuerySet[Target], default_tolerance_pct: float) -> pd
     })
 
 
-def approved_figures_frame(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
-    """Every figure's counting version as of the date, for the indicators and regions targeted."""
-    versions = ActualVersion.objects.filter(
-        approved_at__isnull=False,
-        approved_at__lte=end_of_day(as_of),
-        actual__year__lte=as_of.year,
-        actual__indicator__in=targets.values("indicator"),
-        actual__region__in=targets.values("region"),
+def counted_figures_frame(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
+    """The version of every figure that counted at `as_of`, for the indicators and regions targeted."""
+    versions = counting_versions(as_of).filter(
+        actual__indicator__in=targets.values("indicator"), actual__region__in=targets.values("region"),
     ).annotate(
         # The engine computes in floats; converting 1.5 million Decimals in Python costs seconds.
         value_float=Cast("value_in_indicator_unit", FloatField()),
-    ).values_list("id", "actual_id", "actual__indicator_id", "actual__region_id", "actual__year",
-                  "value_float", "approved_at")
-    frame = pd.DataFrame(
-        list(versions),
-        columns=["version_id", "actual_id", "indicator_id", "region_id", "year", "value", "approved_at"],
-    )
-    if frame.empty:
-        return frame
-    frame = frame.sort_values(["actual_id", "approved_at", "version_id"], kind="mergesort")
-    return frame.drop_duplicates("actual_id", keep="last")
+    ).values_list("id", "actual_id", "actual__indicator_id", "actual__region_id", "actual__year", "value_float")
+    return pd.DataFrame(list(versions), columns=FIGURE_COLUMNS)
 
 
 def actuals_frame(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -80,6 +78,39 @@ def actuals_frame(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         figures, on=["indicator_id", "region_id"], how="inner"
     )
     return joined[["target_id", "year", "value", "version_id"]]
+
+
+def engine_inputs(targets: QuerySet[Target], as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, engine.Thresholds]:
+    """Targets and the figures that counted at `as_of`, as the engine takes them."""
+    thresholds = engine_thresholds()
+    plan = targets_frame(targets, thresholds.approx_tolerance_pct)
+    series = actuals_frame(plan, counted_figures_frame(targets, as_of))
+    return plan, series, thresholds
+
+
+def progress_frame(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
+    """The engine's verdict for each target at `as_of`, with the Open SDG method beside it, the
+    target value in the indicator's unit and the version behind the latest value: what a
+    snapshot stores."""
+    plan, series, thresholds = engine_inputs(targets, as_of)
+    inputs, figures = plan[list(engine.TARGET_COLUMNS)], series[list(engine.ACTUAL_COLUMNS)]
+    result = engine.compute_progress(inputs, figures, as_of, thresholds)
+    result = result.merge(opensdg.opensdg_status(inputs, figures, as_of, engine_thresholds=thresholds),
+                          on="target_id", how="left")
+    result = result.merge(plan[["target_id", "value"]], on="target_id", how="left")
+    return result.merge(_latest_versions(series, result), on="target_id", how="left")
+
+
+def _latest_versions(series: pd.DataFrame, result: pd.DataFrame) -> pd.DataFrame:
+    """The version behind each target's latest value (for a cumulative target, the latest year's
+    addition), for the report's who-and-when columns."""
+    latest = result[["target_id", "latest_year"]].dropna()
+    if series.empty or latest.empty:
+        return pd.DataFrame({"target_id": result["target_id"], "version_id": np.nan})
+    merged = latest.astype({"latest_year": "int64"}).merge(
+        series.astype({"year": "int64"}), left_on=["target_id", "latest_year"], right_on=["target_id", "year"]
+    )
+    return merged[["target_id", "version_id"]].drop_duplicates("target_id")
 
 
 def milestones_frame(milestones: QuerySet[Milestone], as_of: dt.date) -> pd.DataFrame:
@@ -94,6 +125,37 @@ def milestones_frame(milestones: QuerySet[Milestone], as_of: dt.date) -> pd.Data
     return frame
 
 
+# One target, for its page and the what-if API: the core's answers, computed once.
+
+def target_picture(target: Target, as_of: dt.date) -> dict:
+    """What the target's page draws, all from the core: `series` (year, value counted, value
+    reported, version_id), `path` (year, value), `band` (low, high) or None, `goal` and
+    `baseline` (year, value) in the indicator's unit."""
+    plan, series, thresholds = engine_inputs(Target.objects.filter(pk=target.pk), as_of)
+    inputs, figures = plan[list(engine.TARGET_COLUMNS)], series[list(engine.ACTUAL_COLUMNS)]
+    counted = engine.counted_series(inputs, figures, as_of, thresholds)
+    counted = counted.merge(series[["year", "version_id"]].astype({"year": "int64"}), on="year", how="left")
+    band = engine.target_band(inputs, thresholds).iloc[0]
+    has_band = pd.notna(band["band_low"]) and pd.notna(band["band_high"])
+    terms = engine.describe_plan(inputs, thresholds).iloc[0]
+    return {
+        "series": counted[["year", "value", "reported", "version_id"]],
+        "path": engine.trajectory(inputs, figures, as_of, thresholds)[["year", "value"]],
+        "band": (float(band["band_low"]), float(band["band_high"])) if has_band else None,
+        "goal": float(terms["goal"]),
+        "baseline": (int(terms["base_year"]), float(terms["baseline_value"]))
+        if pd.notna(terms["baseline_value"]) else None,
+    }
+
+
+def target_whatif(target: Target, as_of: dt.date, growth_pct: float) -> dict:
+    """The core's what-if for one target (kpis.core.whatif.whatif), as a plain dict."""
+    plan, series, thresholds = engine_inputs(Target.objects.filter(pk=target.pk), as_of)
+    result = whatif(plan[list(engine.TARGET_COLUMNS)], series[list(engine.ACTUAL_COLUMNS)], as_of, growth_pct,
+                    thresholds)
+    return result.iloc[0].to_dict()
+
+
 def _factors(units: pd.Series, indicator_units: pd.Series) -> pd.Series:
     pairs = pd.Series(list(zip(units, indicator_units)), index=units.index)
     table = {pair: convert(Decimal(1), *pair) for pair in set(pairs)}
@@ -101,36 +163,19 @@ def _factors(units: pd.Series, indicator_units: pd.Series) -> pd.Series:
 
 
 def _empty_targets() -> pd.DataFrame:
-    from kpis.core.engine import TARGET_COLUMNS
-
-    return pd.DataFrame(columns=[*TARGET_COLUMNS, "indicator_id", "region_id", "indicator__unit", "unit",
+    return pd.DataFrame(columns=[*engine.TARGET_COLUMNS, "indicator_id", "region_id", "indicator__unit", "unit",
                                  "baseline__unit"])
 
 
-def starting_point(target: Target, as_of: dt.date) -> dict | None:
-    """Where a what-if starts: the latest approved figure known at `as_of` (for a cumulative
-    target, the additions summed since the plan began), else the plan's stated baseline."""
-    versions = (
-        ActualVersion.objects.filter(
-            approved_at__isnull=False, approved_at__lte=end_of_day(as_of), actual__indicator=target.indicator_id,
-            actual__region=target.region_id, actual__year__lte=as_of.year,
-        )
-        .order_by("actual__year", "approved_at", "pk")
-        .values_list("actual_id", "actual__year", "value_in_indicator_unit")
-    )
-    latest_per_figure = {actual_id: (year, value) for actual_id, year, value in versions}
-    if latest_per_figure:
-        if target.basis == Target.Basis.CUMULATIVE:
-            points = [(y, v) for y, v in latest_per_figure.values() if y >= target.plan.start_year]
-            if points:
-                return {"year": max(y for y, _ in points), "value": sum(v for _, v in points), "source": "actual"}
-        else:
-            year, value = max(latest_per_figure.values())
-            return {"year": year, "value": value, "source": "actual"}
-    if target.baseline_id:
-        baseline = target.baseline
-        return {
-            "year": baseline.year, "value": convert(baseline.value, baseline.unit, target.indicator.unit),
-            "source": "baseline",
-        }
-    return None
+# Snapshot dates: read from the recomputation log, a small table, not from the snapshots.
+
+def snapshot_dates() -> list[dt.date]:
+    """The as-of dates with stored snapshots, newest first."""
+    return list(RecomputeRun.objects.order_by("-as_of").values_list("as_of", flat=True).distinct())
+
+
+def latest_snapshot_date(on_or_before: dt.date | None = None) -> dt.date | None:
+    runs = RecomputeRun.objects.all()
+    if on_or_before:
+        runs = runs.filter(as_of__lte=on_or_before)
+    return runs.aggregate(latest=Max("as_of"))["latest"]

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kpis.core import engine, opensdg
+from kpis.core import engine
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRequest, RecomputeRun
-from kpis.selectors import actuals_frame, approved_figures_frame, milestones_frame, targets_frame
+from kpis.selectors import milestones_frame, progress_frame
 from trackers.models import Milestone, Target
 
 logger = logging.getLogger(__name__)
@@ -24,31 +24,12 @@ DECIMAL_FIELDS = {
     "latest_value": "latest_value", "target_value": "value", "progress": "progress", "gap": "gap",
     "trajectory_value": "trajectory_value", "actual_growth": "actual_cagr",
     "required_growth": "required_cagr", "projection_compound": "projection_compound",
-    "projection_linear": "projection_linear", "anticipated_progress": "anticipated_progress",
+    "projection_linear": "projection_linear", "projection": "projection",
+    "expected_progress": "expected_progress", "anticipated_progress": "anticipated_progress",
     "opensdg_ratio": "opensdg_ratio",
 }
 INT_FIELDS = {"latest_year": "latest_year", "years_left": "years_left", "years_met": "years_met",
               "years_due": "years_due"}
-
-
-def engine_thresholds() -> engine.Thresholds:
-    return engine.Thresholds(
-        approx_tolerance_pct=settings.KPI_APPROX_TOLERANCE_PCT, at_risk_ratio=settings.KPI_AT_RISK_RATIO
-    )
-
-
-def progress_compute(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
-    """Load the frames and run both methods; one row per target, ready to store."""
-    thresholds = engine_thresholds()
-    plan = targets_frame(targets, thresholds.approx_tolerance_pct)
-    figures = approved_figures_frame(targets, as_of)
-    series = actuals_frame(plan, figures)
-    inputs = plan[list(engine.TARGET_COLUMNS)]
-    result = engine.compute_progress(inputs, series[list(engine.ACTUAL_COLUMNS)], as_of, thresholds)
-    sdg = opensdg.opensdg_status(inputs, series[list(engine.ACTUAL_COLUMNS)], as_of, engine_thresholds=thresholds)
-    result = result.merge(sdg, on="target_id", how="left")
-    result = result.merge(plan[["target_id", "value"]], on="target_id", how="left")
-    return result.merge(_latest_versions(series, result), on="target_id", how="left")
 
 
 @transaction.atomic
@@ -56,7 +37,7 @@ def snapshots_recompute(targets: QuerySet[Target], as_of: dt.date, scope: str = 
     """Compute and store snapshots for the targets as of a date. Idempotent: the rows depend
     only on the approved figures at that date, and are upserted on (target, as_of)."""
     started = timezone.now()
-    result = progress_compute(targets, as_of)
+    result = progress_frame(targets, as_of)
     rows = [_snapshot(record, as_of) for record in result.to_dict("records")]
     ProgressSnapshot.objects.bulk_create(
         rows, batch_size=BATCH, update_conflicts=True, unique_fields=["target", "as_of"],
@@ -97,17 +78,6 @@ def _milestone_snapshots(milestones: QuerySet[Milestone], as_of: dt.date) -> Non
         ],
         update_conflicts=True, unique_fields=["milestone", "as_of"], update_fields=["state", "completed_on"],
     )
-
-
-def _latest_versions(series: pd.DataFrame, result: pd.DataFrame) -> pd.DataFrame:
-    """The version behind each target's latest value, for the report's who-and-when columns."""
-    latest = result[["target_id", "latest_year"]].dropna()
-    if series.empty or latest.empty:
-        return pd.DataFrame({"target_id": result["target_id"], "version_id": np.nan})
-    merged = latest.astype({"latest_year": "int64"}).merge(
-        series.astype({"year": "int64"}), left_on=["target_id", "latest_year"], right_on=["target_id", "year"]
-    )
-    return merged[["target_id", "version_id"]].drop_duplicates("target_id")
 
 
 def _decimal(value) -> Decimal | None:

@@ -11,7 +11,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-STATUS_ORDER = ["achieved", "on_track", "at_risk", "off_track", "overdue", "no_data"]
+from kpis.core import vocabulary
+
+STATUS_ORDER = list(vocabulary.STATUSES)
 STATUS_COLOURS = {
     "achieved": "#1a7f37", "on_track": "#0969da", "at_risk": "#bf8700",
     "off_track": "#cf222e", "overdue": "#82071e", "no_data": "#8c959f",
@@ -67,26 +69,34 @@ def progress_bars_figure(table: pd.DataFrame, labels: dict, title: str, axis: di
 
 
 def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go.Figure:
-    """One target over time: approved figures, the trajectory from baseline to target, the target
-    band (range or tolerance), the projection to the target year and the baseline.
+    """One target over time: the counted figures, the trajectory from the anchor to the target,
+    the target band (range or tolerance), the projection to the target year and the baseline.
+    For a cumulative target the line is the running total and the yearly additions are bars.
 
-    series: year, value. target: unit, target_year, value, low, high, baseline_year,
-    baseline_value, trajectory (list of (year, value)), projection (year, value) or None."""
+    series: year, value (as counted), reported (as reported). target: unit, target_year, value,
+    low, high, baseline_year, baseline_value, trajectory [(year, value)], projection
+    ((year, value), (year, value)) or None, cumulative. Every number comes from the core."""
     unit = target["unit"]
     figure = go.Figure()
+    years = [year for year, _value in target.get("trajectory") or []] or [target["start_year"], target["target_year"]]
     if target.get("low") is not None and target.get("high") is not None:
+        first, last = min(years), target["target_year"]
         figure.add_scatter(
-            name=labels["band"], x=[target["start_year"], target["target_year"], target["target_year"], target["start_year"]],
-            y=[target["low"], target["low"], target["high"], target["high"]], fill="toself", mode="lines",
-            line={"width": 0}, fillcolor="rgba(9,105,218,0.12)", hoverinfo="skip",
+            name=labels["band"], x=[first, last, last, first], y=[target["low"], target["low"], target["high"], target["high"]],
+            fill="toself", mode="lines", line={"width": 0}, fillcolor="rgba(9,105,218,0.12)", hoverinfo="skip",
         )
+    if target.get("cumulative") and not series.empty:
+        figure.add_bar(name=labels["additions"], x=list(series["year"]), y=list(series["reported"]),
+                       marker={"color": "#9ec5fe", "pattern": {"shape": "/"}},
+                       text=[_number(v) for v in series["reported"]], textposition="outside", meta="additions")
     if target.get("trajectory"):
-        years, values = zip(*target["trajectory"])
-        figure.add_scatter(name=labels["trajectory"], x=list(years), y=list(values), mode="lines",
-                           line={"dash": "dash", "color": "#57606a"})
-    figure.add_scatter(name=labels["target"], x=[target["target_year"]], y=[target["value"]], mode="markers+text",
-                       marker={"symbol": "star", "size": 16, "color": "#82071e"},
-                       text=[f"{labels['target']} {_number(target['value'])}{unit}"], textposition="top center")
+        path_years, path_values = zip(*target["trajectory"])
+        figure.add_scatter(name=labels["trajectory"], x=list(path_years), y=list(path_values), mode="lines",
+                           line={"dash": "dash", "color": "#57606a"}, meta="trajectory")
+    if target.get("value") is not None:
+        figure.add_scatter(name=labels["target"], x=[target["target_year"]], y=[target["value"]], mode="markers+text",
+                           marker={"symbol": "star", "size": 16, "color": "#82071e"},
+                           text=[f"{labels['target']} {_number(target['value'])}{unit}"], textposition="top center")
     if target.get("baseline_value") is not None:
         figure.add_scatter(name=labels["baseline"], x=[target["baseline_year"]], y=[target["baseline_value"]],
                            mode="markers", marker={"symbol": "square", "size": 11, "color": "#6e7781"})
@@ -97,9 +107,9 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go
     if target.get("projection"):
         (start_year, start_value), (end_year, end_value) = target["projection"]
         figure.add_scatter(name=labels["projection"], x=[start_year, end_year], y=[start_value, end_value],
-                           mode="lines+markers", line={"dash": "dot", "color": "#8250df"})
+                           mode="lines+markers", line={"dash": "dot", "color": "#8250df"}, meta="projection")
     figure.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=f"{labels['y']}（{unit}）",
-                         xaxis={"dtick": 1}, height=460)
+                         xaxis={"dtick": 1}, height=460, barmode="overlay")
     return figure
 
 
@@ -158,22 +168,6 @@ def completeness_figure(table: pd.DataFrame, labels: dict, title: str, axis: dic
     figure.update_layout(barmode="stack", title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""),
                          height=160 + 36 * max(len(table), 1), yaxis={"automargin": True})
     return figure
-
-
-def trajectory_points(start_year: int, start_value: float | None, target_year: int, target_value: float,
-                      geometric: bool) -> list[tuple[int, float]]:
-    """The path from the baseline to the target, year by year (docs/methodology.md)."""
-    if start_value is None or target_year <= start_year:
-        return []
-    span = target_year - start_year
-    use_geometric = geometric and start_value > 0 and target_value > 0
-    points = []
-    for year in range(start_year, target_year + 1):
-        fraction = (year - start_year) / span
-        value = (start_value * (target_value / start_value) ** fraction if use_geometric
-                 else start_value + (target_value - start_value) * fraction)
-        points.append((year, round(value, 6)))
-    return points
 
 
 def _percent(value) -> float | None:

@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from kpis.models import MilestoneSnapshot, ProgressSnapshot
 from trackers.models import Milestone, Target
+from trackers.selectors import answerer_names, plan_list, promises_answered_by_department
 
 SNAPSHOT_COLUMNS = [
-    "target_id", "as_of", "status", "reason", "reason_zh", "progress", "gap", "latest_year", "latest_value",
-    "target_value", "trajectory_value", "actual_growth", "required_growth", "projection_compound",
-    "projection_linear", "anticipated_progress", "achieved", "years_left", "years_met", "years_due",
-    "opensdg_status", "opensdg_ratio", "method_version", "latest_version_id",
+    "target_id", "as_of", "status", "reason", "reason_zh", "progress", "expected_progress", "gap", "latest_year",
+    "latest_value", "target_value", "trajectory_value", "actual_growth", "required_growth", "projection",
+    "projection_compound", "projection_linear", "anticipated_progress", "achieved", "years_left", "years_met",
+    "years_due", "opensdg_status", "opensdg_ratio", "method_version", "latest_version_id",
 ]
 TARGET_COLUMNS = {
     "id": "target_id", "key": "target_key", "plan_id": "plan_id", "plan__code": "plan_code",
@@ -32,18 +33,6 @@ TARGET_COLUMNS = {
 }
 
 
-def snapshot_dates() -> list[dt.date]:
-    """The as-of dates with stored snapshots, newest first."""
-    return list(ProgressSnapshot.objects.order_by("-as_of").values_list("as_of", flat=True).distinct())
-
-
-def latest_snapshot_date(on_or_before: dt.date | None = None) -> dt.date | None:
-    snapshots = ProgressSnapshot.objects.all()
-    if on_or_before:
-        snapshots = snapshots.filter(as_of__lte=on_or_before)
-    return snapshots.aggregate(latest=Max("as_of"))["latest"]
-
-
 def scoped_targets(*, plan: str | None = None, region: str | None = None, department: str | None = None,
                    plan_status: str | None = None) -> QuerySet[Target]:
     """Targets in a scope given by codes: a plan, a region (and the regions below it), a department."""
@@ -53,15 +42,9 @@ def scoped_targets(*, plan: str | None = None, region: str | None = None, depart
     if region:
         targets = targets.filter(Q(region__code=region) | Q(region__parent__code=region))
     if department:
-        targets = targets.filter(
-            Q(lead_departments__code=department)
-            | Q(cooperating_departments__code=department)
-            | Q(departments_basis="none", plan__coordinating_departments__code=department)
-        ).distinct()
+        targets = promises_answered_by_department(targets, department)
     if plan_status:
-        from trackers.selectors import plan_status_expression
-
-        targets = targets.annotate(plan_status=plan_status_expression()).filter(plan_status=plan_status)
+        targets = targets.filter(plan__in=plan_list().filter(status=plan_status).values("pk"))
     return targets
 
 
@@ -82,29 +65,11 @@ def progress_table(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
     table = promised.merge(stored, on="target_id", how="left")
     table["status"] = table["status"].fillna("no_data")
     table["as_of"] = as_of
-    return table.merge(_departments(targets), on="target_id", how="left").fillna({"lead": "", "cooperating": ""})
-
-
-def _departments(targets: QuerySet[Target]) -> pd.DataFrame:
-    """Lead and co-operating department names per target, the plan's coordinators standing in
-    where the plan names none."""
-    through_lead = Target.lead_departments.through.objects.filter(target__in=targets.values("pk"))
-    through_coop = Target.cooperating_departments.through.objects.filter(target__in=targets.values("pk"))
-    lead = pd.DataFrame(list(through_lead.values_list("target_id", "department__name")), columns=["target_id", "name"])
-    coop = pd.DataFrame(list(through_coop.values_list("target_id", "department__name")), columns=["target_id", "name"])
-    coordinators = pd.DataFrame(
-        list(
-            targets.filter(departments_basis="none")
-            .values_list("pk", "plan__coordinating_departments__name")
-            .exclude(plan__coordinating_departments__name=None)
-        ),
-        columns=["target_id", "name"],
-    )
-    names = [
-        frame.groupby("target_id")["name"].agg(lambda s: "、".join(sorted(set(s)))).rename(column)
-        for frame, column in ((pd.concat([lead, coordinators]), "lead"), (coop, "cooperating"))
-    ]
-    return pd.concat(names, axis=1).rename_axis("target_id").reset_index()
+    names = answerer_names(targets)
+    # "lead": the departments accountable for the target (kpis.core.responsibility); "cooperating": the rest.
+    table["lead"] = ["、".join(names.get(pk, {}).get("accountable", [])) for pk in table["target_id"]]
+    table["cooperating"] = ["、".join(names.get(pk, {}).get("supporting", [])) for pk in table["target_id"]]
+    return table
 
 
 def milestone_table(milestones: QuerySet[Milestone], as_of: dt.date) -> pd.DataFrame:

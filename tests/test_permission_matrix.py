@@ -5,21 +5,26 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, other_department, submitter_for, target_with_lead
 from trackers import roles
+from trackers.models import Target
 from trackers.services.actuals import FigureInput, actual_submit_figure
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "submitter", "other_submitter", "reviewer", "leader", "auditor", "administrator"]
+ROLES = ["anonymous", "no_role", "submitter", "other_submitter", "reviewer", "leader", "auditor", "administrator"]
 
+# A signed-in user in no role reads nothing; leaders read figures but not their full history
+# (the same rule as the history page: trackers.view_figure_history).
 MATRIX = {
-    #                     anon  subm  other  review lead  audit admin
-    "read_targets":       (403, 200, 200, 200, 200, 200, 200),
-    "read_own_figure":    (403, 200, 404, 200, 200, 200, 200),
-    "figure_history":     (403, 200, 404, 200, 200, 200, 200),
-    "submit_figure":      (403, 201, 403, 403, 403, 403, 403),
-    "approve_figure":     (403, 403, 404, 200, 403, 403, 403),
-    "return_figure":      (403, 403, 404, 200, 403, 403, 403),
-    "approve_by_get":     (403, 405, 405, 405, 405, 405, 405),
+    #                     anon  none  subm  other  review lead  audit admin
+    "read_targets":       (403, 403, 200, 200, 200, 200, 200, 200),
+    "read_plans":         (403, 403, 200, 200, 200, 200, 200, 200),
+    "whatif":             (403, 403, 200, 200, 200, 200, 200, 200),
+    "read_own_figure":    (403, 403, 200, 404, 200, 200, 200, 200),
+    "figure_history":     (403, 403, 200, 404, 200, 403, 200, 200),
+    "submit_figure":      (403, 403, 201, 403, 403, 403, 403, 403),
+    "approve_figure":     (403, 403, 403, 404, 200, 403, 403, 403),
+    "return_figure":      (403, 403, 403, 404, 200, 403, 403, 403),
+    "approve_by_get":     (403, 403, 405, 405, 405, 405, 405, 405),
 }
 
 
@@ -30,6 +35,7 @@ def world():
     stranger = UserFactory(role=roles.SUBMITTER, departments=[other_department(department)])
     users = {
         "anonymous": None,
+        "no_role": UserFactory(),
         "submitter": submitter,
         "other_submitter": stranger,
         "reviewer": UserFactory(role=roles.REVIEWER),
@@ -48,6 +54,11 @@ def perform(action, client, world):
     lock = {"expected_lock_version": version.actual.lock_version}
     if action == "read_targets":
         return client.get("/api/targets/")
+    if action == "read_plans":
+        return client.get("/api/plans/")
+    if action == "whatif":
+        with_baseline = Target.objects.filter(baseline__isnull=False).first()
+        return client.get(f"/api/targets/{with_baseline.pk}/whatif/", {"growth_pct": "5"})
     if action == "read_own_figure":
         return client.get(f"/api/actuals/{version.actual_id}/")
     if action == "figure_history":

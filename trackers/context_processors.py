@@ -8,18 +8,17 @@ def demo_mode(request):
 
 def site_nav(request):
     """Which sections the signed-in user may open, for the navigation bar."""
-    from trackers.rules import is_submitter
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"site_nav": None}
     return {
         "site_nav": {
             "dashboards": user.has_perm("trackers.view_dashboards"),
-            "submit": is_submitter(user),
+            "submit": user.has_perm("trackers.submit_figures"),
             "review": user.has_perm("trackers.review_figure"),
             "completeness": user.has_perm("trackers.view_completeness"),
             "reports": user.has_perm("trackers.export_reports"),
+            "intake": user.has_perm("trackers.read_plans"),
             "admin": user.is_staff,
         }
     }

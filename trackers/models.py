@@ -8,14 +8,26 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.core import vocabulary
+
+from .choices import one_of, text_choices
+
 AMOUNT = {"max_digits": 24, "decimal_places": 6}
 
 
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("province")
+    CITY = "city", _("city")
+    DISTRICT = "district", _("district")
+
+
+class DocumentStatus(models.TextChoices):
+    FINAL = "final", _("final")
+    CONSULTATION_DRAFT = "consultation_draft", _("consultation draft (征求意见稿)")
+
+
 class Region(models.Model):
-    class Level(models.TextChoices):
-        PROVINCE = "province", _("province")
-        CITY = "city", _("city")
-        DISTRICT = "district", _("district")
+    Level = RegionLevel
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=64, unique=True)
@@ -31,9 +43,7 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level__in=["province", "city", "district"]), name="region_level_valid"
-            ),
+            models.CheckConstraint(condition=one_of("level", RegionLevel.values), name="region_level_valid"),
             models.CheckConstraint(
                 condition=~Q(parent=F("id")), name="region_not_own_parent"
             ),
@@ -68,9 +78,7 @@ class Department(models.Model):
 
 
 class Plan(models.Model):
-    class DocumentStatus(models.TextChoices):
-        FINAL = "final", _("final")
-        CONSULTATION_DRAFT = "consultation_draft", _("consultation draft (征求意见稿)")
+    DocumentStatus = DocumentStatus
 
     class Status(models.TextChoices):
         """Derived from document status and period; see selectors.plan_status_expression."""
@@ -113,8 +121,7 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="plan_period_ordered"),
             models.CheckConstraint(
-                condition=Q(document_status__in=["final", "consultation_draft"]),
-                name="plan_document_status_valid",
+                condition=one_of("document_status", DocumentStatus.values), name="plan_document_status_valid"
             ),
         ]
 
@@ -128,16 +135,8 @@ class Plan(models.Model):
 
 
 class Indicator(models.Model):
-    class Direction(models.TextChoices):
-        HIGHER = "higher", _("higher is better")
-        LOWER = "lower", _("lower is better")
-
-    class Kind(models.TextChoices):
-        FLOW = "flow", _("annual flow")
-        STOCK = "stock", _("stock at year end")
-        SHARE = "share", _("share (%)")
-        RATE = "rate", _("rate or intensity (%)")
-        COUNT = "count", _("count")
+    Direction = text_choices("Direction", vocabulary.DIRECTIONS)
+    Kind = text_choices("Kind", vocabulary.KINDS)
 
     code = models.SlugField(_("code"), max_length=96, unique=True)
     name = models.CharField(_("name"), max_length=255)
@@ -155,10 +154,8 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(direction__in=["higher", "lower"]), name="indicator_direction_valid"),
-            models.CheckConstraint(
-                condition=Q(kind__in=["flow", "stock", "share", "rate", "count"]), name="indicator_kind_valid"
-            ),
+            models.CheckConstraint(condition=one_of("direction", vocabulary.DIRECTIONS), name="indicator_direction_valid"),
+            models.CheckConstraint(condition=one_of("kind", vocabulary.KINDS), name="indicator_kind_valid"),
         ]
 
     def __str__(self):
@@ -168,12 +165,7 @@ class Indicator(models.Model):
 class Baseline(models.Model):
     """A stated fact about the present or past, with the plan's own qualifier (超过, 约)."""
 
-    class Qualifier(models.TextChoices):
-        EXACT = "exact", _("exactly")
-        OVER = "over", _("more than (超过)")
-        ABOUT = "about", _("about (约)")
-        AT_LEAST = "at_least", _("at least (以上)")
-        UNDER = "under", _("less than")
+    Qualifier = text_choices("Qualifier", vocabulary.BASELINE_QUALIFIERS)
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="baselines")
     key = models.SlugField(_("key"), max_length=96)
@@ -192,20 +184,14 @@ class Baseline(models.Model):
         ordering = ["plan", "key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="baseline_unique_key_in_plan"),
-            models.CheckConstraint(
-                condition=Q(qualifier__in=["exact", "over", "about", "at_least", "under"]),
-                name="baseline_qualifier_valid",
-            ),
+            models.CheckConstraint(condition=one_of("qualifier", vocabulary.BASELINE_QUALIFIERS), name="baseline_qualifier_valid"),
         ]
 
     def __str__(self):
         return f"{self.indicator.name} {self.year}: {self.value_text}"
 
 
-class Responsibility(models.TextChoices):
-    STATED = "stated", _("stated in the clause's bracket")
-    INFERRED = "inferred", _("inferred from the delivering task")
-    NONE = "none", _("not named")
+Responsibility = text_choices("Responsibility", vocabulary.DEPARTMENT_BASES)
 
 
 class Answerable(models.Model):
@@ -227,19 +213,8 @@ class Answerable(models.Model):
 
 
 class Target(Answerable):
-    class Comparator(models.TextChoices):
-        GTE = "gte", _("at least")
-        GT = "gt", _("more than")
-        APPROX = "approx", _("about")
-        RANGE = "range", _("range")
-        LTE = "lte", _("at most")
-        LT = "lt", _("less than")
-        EQ = "eq", _("exactly")
-
-    class Basis(models.TextChoices):
-        LEVEL = "level", _("level in the target year")
-        CUMULATIVE = "cumulative", _("cumulative over the plan period")
-        ANNUAL = "annual", _("every year (recurring)")
+    Comparator = text_choices("Comparator", vocabulary.COMPARATORS)
+    Basis = text_choices("Basis", vocabulary.BASES)
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
     key = models.SlugField(_("key"), max_length=96)
@@ -274,13 +249,8 @@ class Target(Answerable):
         ordering = ["plan", "year", "key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="target_unique_key_in_plan"),
-            models.CheckConstraint(
-                condition=Q(comparator__in=["gte", "gt", "approx", "range", "lte", "lt", "eq"]),
-                name="target_comparator_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(basis__in=["level", "cumulative", "annual"]), name="target_basis_valid"
-            ),
+            models.CheckConstraint(condition=one_of("comparator", vocabulary.COMPARATORS), name="target_comparator_valid"),
+            models.CheckConstraint(condition=one_of("basis", vocabulary.BASES), name="target_basis_valid"),
             # A range has an upper end above its lower end; nothing else has one.
             models.CheckConstraint(
                 condition=(
@@ -294,8 +264,7 @@ class Target(Answerable):
                 name="target_tolerance_only_for_approx",
             ),
             models.CheckConstraint(
-                condition=Q(departments_basis__in=["stated", "inferred", "none"]),
-                name="target_departments_basis_valid",
+                condition=one_of("departments_basis", vocabulary.DEPARTMENT_BASES), name="target_departments_basis_valid"
             ),
         ]
 
@@ -332,6 +301,44 @@ class Milestone(Answerable):
 
     def __str__(self):
         return self.title
+
+
+class Answerer(models.Model):
+    """A department that answers for a target or a milestone, as kpis.core.responsibility decides
+    from the plan's lead, co-operating and coordinating departments. Derived, never edited: the
+    services that change those departments rewrite these rows (services.responsibility)."""
+
+    Role = text_choices("Role", vocabulary.ANSWERING_ROLES)
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="answers"
+    )
+    target = models.ForeignKey(
+        "Target", verbose_name=_("target"), null=True, blank=True, on_delete=models.CASCADE, related_name="answerers"
+    )
+    milestone = models.ForeignKey(
+        "Milestone", verbose_name=_("milestone"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="answerers",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    accountable = models.BooleanField(_("accountable"), help_text=_("Owes the figure and is named first."))
+
+    class Meta:
+        verbose_name = _("answering department")
+        verbose_name_plural = _("answering departments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__isnull=False, milestone__isnull=True) | Q(target__isnull=True, milestone__isnull=False),
+                name="answerer_of_one_promise",
+            ),
+            models.CheckConstraint(condition=one_of("role", vocabulary.ANSWERING_ROLES), name="answerer_role_valid"),
+            models.UniqueConstraint(fields=["target", "department"], name="answerer_unique_for_target"),
+            models.UniqueConstraint(fields=["milestone", "department"], name="answerer_unique_for_milestone"),
+        ]
+        indexes = [models.Index(fields=["department", "target"]), models.Index(fields=["department", "milestone"])]
+
+    def __str__(self):
+        return f"{self.department} ({self.role})"
 
 
 class ExcludedPromise(models.Model):
@@ -381,12 +388,7 @@ class Actual(models.Model):
 class ActualVersion(models.Model):
     """One version of a figure. Approved versions are never changed: a correction is a new one."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        APPROVED = "approved", _("approved")
-        RETURNED = "returned", _("returned")
-        SUPERSEDED = "superseded", _("superseded")
+    Status = text_choices("Status", vocabulary.VERSION_STATUSES)
 
     actual = models.ForeignKey(Actual, verbose_name=_("figure"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -428,10 +430,7 @@ class ActualVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["actual", "number"], name="actual_version_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="actual_version_number_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted", "approved", "returned", "superseded"]),
-                name="actual_version_status_valid",
-            ),
+            models.CheckConstraint(condition=one_of("status", vocabulary.VERSION_STATUSES), name="actual_version_status_valid"),
             models.CheckConstraint(condition=~Q(source=""), name="actual_version_has_source"),
             # An approved figure names who approved it and when; nobody approves their own figure.
             models.CheckConstraint(
@@ -452,7 +451,7 @@ class ActualVersion(models.Model):
             ),
             # At most one version of a figure is in play (draft, submitted or returned) at a time.
             models.UniqueConstraint(
-                fields=["actual"], condition=Q(status__in=["draft", "submitted", "returned"]),
+                fields=["actual"], condition=one_of("status", vocabulary.OPEN_VERSION_STATUSES),
                 name="actual_version_one_open",
             ),
             models.UniqueConstraint(

@@ -1,13 +1,13 @@
-"""Who may do what: predicates of the `rules` library, checked by views, the API and services.
+"""Who may do what: every permission of the service, as predicates of the `rules` library.
 
-Object-level predicates take the figure as (indicator, region) so one rule serves the web form,
-the API and the spreadsheet upload.
+Pages, the API, the services and the navigation all ask `user.has_perm(<name>, obj)`; nothing
+else decides access. Who answers for a figure or a milestone is read from the answering
+departments the responsibility rule wrote (trackers.selectors), so one rule serves the web form,
+the API and the spreadsheet upload. A figure is named by (indicator, region) or by an Actual.
 """
 import rules
-from django.db.models import Q
 
 from . import roles
-from .models import Target
 
 
 @rules.predicate
@@ -36,34 +36,23 @@ def is_administrator(user):
 
 
 @rules.predicate
-def responsible_for_figure(user, figure):
-    """figure: (indicator, region). True when one of the user's departments leads or co-operates
-    on a target for that indicator in that region."""
+def answers_for_figure(user, figure):
+    """One of the user's departments answers for a target of the figure's indicator and region."""
     if figure is None or not user.is_authenticated:
         return False
-    indicator, region = figure
-    return Target.objects.filter(responsible_q(user), indicator=indicator, region=region).exists()
+    from .selectors import user_answers_for_figure
+
+    indicator, region = (figure.indicator_id, figure.region_id) if hasattr(figure, "indicator_id") else figure
+    return user_answers_for_figure(user, indicator, region)
 
 
-def department_answers_for(department, indicator, region) -> bool:
-    """The department leads or co-operates on a target for the figure, or coordinates a plan
-    whose target for it names no department."""
-    return Target.objects.filter(
-        Q(lead_departments=department)
-        | Q(cooperating_departments=department)
-        | Q(departments_basis="none", plan__coordinating_departments=department),
-        indicator=indicator, region=region,
-    ).exists()
+@rules.predicate
+def answers_for_milestone(user, milestone):
+    if milestone is None or not user.is_authenticated:
+        return False
+    from .selectors import user_answers_for_milestone
 
-
-def responsible_q(user) -> Q:
-    """Targets the user answers for: their department leads or co-operates, or the plan names
-    no department for the target and theirs coordinates the plan."""
-    return (
-        Q(lead_departments__members=user)
-        | Q(cooperating_departments__members=user)
-        | Q(departments_basis="none", plan__coordinating_departments__members=user)
-    )
+    return user_answers_for_milestone(user, milestone)
 
 
 def _in_group(user, name):
@@ -78,11 +67,22 @@ def _in_group(user, name):
 
 reads_everything = is_leader | is_auditor | is_reviewer | is_administrator
 
-rules.add_perm("trackers.submit_figure", is_submitter & responsible_for_figure)
+# Figures
+rules.add_perm("trackers.submit_figures", is_submitter)  # the submission pages
+rules.add_perm("trackers.submit_figure", is_submitter & answers_for_figure)
 rules.add_perm("trackers.review_figure", is_reviewer)
 rules.add_perm("trackers.view_all_figures", reads_everything)
-rules.add_perm("trackers.view_dashboards", reads_everything)
-rules.add_perm("trackers.view_history", is_auditor | is_reviewer | is_administrator)
-rules.add_perm("trackers.export_reports", is_auditor | is_leader | is_administrator)
+# Every recorded state of a figure: auditors, reviewers and administrators; submitters for theirs.
+rules.add_perm(
+    "trackers.view_figure_history", is_auditor | is_reviewer | is_administrator | (is_submitter & answers_for_figure)
+)
 rules.add_perm("trackers.view_completeness", reads_everything | is_submitter)
 rules.add_perm("trackers.use_api", reads_everything | is_submitter)
+# Milestones: the departments that answer for one record it done; reviewers may too.
+rules.add_perm("trackers.record_milestone", is_reviewer | (is_submitter & answers_for_milestone))
+# Plans: reading a new plan's text, accepting its promises, publishing it.
+rules.add_perm("trackers.read_plans", is_reviewer | is_administrator)
+# Leaders' pages and auditors' reports
+rules.add_perm("trackers.view_dashboards", reads_everything)
+rules.add_perm("trackers.export_reports", is_auditor | is_leader | is_administrator)
+rules.add_perm("kpis.recompute", is_administrator)

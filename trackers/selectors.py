@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from .models import Actual, ActualVersion, Indicator, Plan, Region, ReportingObligation, Target
+from .models import Actual, ActualVersion, Answerer, Indicator, Plan, Region, ReportingObligation, Target
 from .validation import FigureContext
 
 
@@ -54,14 +54,50 @@ def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
     )
 
 
-def figures_responsible_q(user, prefix: str = "") -> Q:
-    """Figures (indicator x region) that one of the user's departments leads or co-operates on."""
-    from .rules import responsible_q
+# Who answers for what: the rows the responsibility rule wrote (services.responsibility).
 
-    targets = Target.objects.filter(
-        responsible_q(user), indicator=OuterRef(f"{prefix}indicator"), region=OuterRef(f"{prefix}region"),
-    )
-    return Q(Exists(targets))
+def answers_q(user, prefix: str = "") -> Q:
+    """Targets (or, with a prefix such as "target__", rows of a target) that one of the user's
+    departments answers for."""
+    return Q(Exists(Answerer.objects.filter(target=OuterRef(f"{prefix}pk"), department__members=user)))
+
+
+def figures_answered_q(user, prefix: str = "") -> Q:
+    """Figures (indicator x region) that one of the user's departments answers for a target of."""
+    return Q(Exists(Answerer.objects.filter(
+        department__members=user, target__indicator=OuterRef(f"{prefix}indicator"),
+        target__region=OuterRef(f"{prefix}region"),
+    )))
+
+
+def user_answers_for_figure(user, indicator, region) -> bool:
+    return Answerer.objects.filter(department__members=user, target__indicator=indicator, target__region=region).exists()
+
+
+def department_answers_for_figure(department, indicator, region) -> bool:
+    return Answerer.objects.filter(department=department, target__indicator=indicator, target__region=region).exists()
+
+
+def user_answers_for_milestone(user, milestone) -> bool:
+    return Answerer.objects.filter(department__members=user, milestone=milestone).exists()
+
+
+def promises_answered_by_department(promises: QuerySet, department_code: str) -> QuerySet:
+    """Targets or milestones a department answers for, whatever its role."""
+    return promises.filter(Exists(Answerer.objects.filter(
+        **{promises.model._meta.model_name: OuterRef("pk")}, department__code=department_code
+    )))
+
+
+def answerer_names(targets: QuerySet[Target]) -> dict[int, dict[str, list[str]]]:
+    """Per target: the accountable departments' names and the others', in the rule's order.
+    One query."""
+    names: dict[int, dict[str, list[str]]] = {}
+    rows = Answerer.objects.filter(target__in=targets.values("pk")).order_by("target_id", "-accountable", "pk")
+    for target_id, name, accountable in rows.values_list("target_id", "department__name", "accountable"):
+        entry = names.setdefault(target_id, {"accountable": [], "supporting": []})
+        entry["accountable" if accountable else "supporting"].append(name)
+    return names
 
 
 def actual_list_for(user) -> QuerySet[Actual]:
@@ -71,17 +107,36 @@ def actual_list_for(user) -> QuerySet[Actual]:
     if user.has_perm("trackers.view_all_figures"):
         return actuals
     if user.has_perm("trackers.use_api"):
-        return actuals.filter(figures_responsible_q(user))
+        return actuals.filter(figures_answered_q(user))
     return actuals.none()
 
 
-def approved_value_as_of(actual: Actual, moment) -> ActualVersion | None:
-    """The version that counted at `moment`: the last one approved at or before it."""
-    return (
-        actual.versions.filter(approved_at__isnull=False, approved_at__lte=moment)
-        .order_by("-approved_at")
-        .first()
+# Which figure counted on a date: the one rule, in SQL.
+
+def end_of_day(as_of: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
+
+
+def counting_versions(as_of: dt.date) -> QuerySet[ActualVersion]:
+    """The version of each figure that counted at the end of `as_of`: the one approved last by
+    then (a correction approved later does not rewrite a past day), for a year up to as_of's.
+    A figure for year Y counts from Y on: plans publish estimates for the current year."""
+    cutoff = end_of_day(as_of)
+    later = ActualVersion.objects.filter(
+        Q(approved_at__gt=OuterRef("approved_at")) | Q(approved_at=OuterRef("approved_at"), pk__gt=OuterRef("pk")),
+        actual=OuterRef("actual"), approved_at__lte=cutoff,
     )
+    return ActualVersion.objects.filter(approved_at__lte=cutoff, actual__year__lte=as_of.year).exclude(Exists(later))
+
+
+def history_actor(record):
+    """Who made a recorded change of a figure's version: the signed-in user of the request; outside
+    a request (shell, Celery, the demo loader), the person the version names for that step."""
+    return record.history_user or {
+        ActualVersion.Status.SUBMITTED: record.submitted_by,
+        ActualVersion.Status.APPROVED: record.reviewed_by,
+        ActualVersion.Status.RETURNED: record.reviewed_by,
+    }.get(record.status, record.created_by)
 
 
 def review_queue(user) -> QuerySet[ActualVersion]:

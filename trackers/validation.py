@@ -11,14 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from .exceptions import FieldError
 from .quantities import UnitError, convert
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    code: str
-    message: str  # a lazy translation; str() it inside the request's language
 
 
 @dataclass(frozen=True)

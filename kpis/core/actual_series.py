@@ -24,7 +24,10 @@ def plan_window_series(plan: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFram
     rows = rows.sort_values(["target_id", "year"], kind="mergesort")
     running_total = rows.groupby("target_id")["value"].cumsum()
     value = rows["value"].where(rows["basis"].ne("cumulative"), running_total)
-    return pd.DataFrame({"target_id": rows["target_id"], "year": rows["year"], "value": value}).reset_index(drop=True)
+    # `reported` is the figure as reported (a year's addition for cumulative targets), `value` what counts.
+    return pd.DataFrame(
+        {"target_id": rows["target_id"], "year": rows["year"], "value": value, "reported": rows["value"]}
+    ).reset_index(drop=True)
 
 
 def summarise_series(series: pd.DataFrame) -> pd.DataFrame:

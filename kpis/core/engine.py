@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kpis.core import vocabulary
 from kpis.core.actual_series import plan_window_series, summarise_series
 from kpis.core.comparators import comparator_holds, goal_value
 from kpis.core.growth import (
@@ -42,7 +43,10 @@ __all__ = [
     "TARGET_COLUMNS",
     "Thresholds",
     "compute_progress",
+    "counted_series",
     "milestone_states",
+    "target_band",
+    "trajectory",
 ]
 
 OUTPUT_COLUMNS = (
@@ -60,6 +64,8 @@ OUTPUT_COLUMNS = (
     "required_cagr",
     "projection_compound",
     "projection_linear",
+    "projection",
+    "expected_progress",
     "anticipated_progress",
     "achieved",
     "years_met",
@@ -72,7 +78,6 @@ OUTPUT_COLUMNS = (
     "method_version",
 )
 _COUNT_COLUMNS = ("latest_year", "years_left", "years_met", "years_due", "years_reported")
-_GEOMETRIC_KINDS = ("flow", "stock")
 
 
 def describe_plan(targets: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -117,17 +122,26 @@ def _add_position(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     return frame
 
 
+def _add_geometric(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whether the expected path grows by a constant rate (money-like levels) or linearly."""
+    geometric = frame["kind"].isin(vocabulary.GEOMETRIC_KINDS) & frame["basis"].eq("level")
+    frame["geometric"] = geometric & (frame["anchor_value"] > 0) & (frame["goal"] > 0)
+    return frame
+
+
 def _add_trajectory(frame: pd.DataFrame) -> pd.DataFrame:
     """Expected value at the latest year and how the latest figure compares with it."""
-    geometric = frame["kind"].isin(_GEOMETRIC_KINDS) & frame["basis"].eq("level")
-    geometric &= (frame["anchor_value"] > 0) & (frame["goal"] > 0)
-    frame["geometric"] = geometric
+    frame = _add_geometric(frame)
     fraction = path_fraction(frame["latest_year"], frame["anchor_year"], frame["target_year"])
-    path = expected_path_value(frame["anchor_value"], frame["goal"], fraction, geometric)
+    path = expected_path_value(frame["anchor_value"], frame["goal"], fraction, frame["geometric"])
     # An annual target expects the full value every year.
     has_figure = frame["n_points"] > 0
     frame["trajectory_value"] = np.where(frame["basis"].eq("annual") & has_figure, frame["goal"], path)
     frame["trajectory_ratio"] = 1.0 + relative_deviation(frame["latest_value"], frame["trajectory_value"], frame["higher"])
+    # The progress the path expects by the latest year, measured exactly as progress is.
+    frame["expected_progress"] = progress_fraction(
+        frame["trajectory_value"], frame["goal"], frame["progress_baseline"], frame["higher"]
+    )
     return frame
 
 
@@ -147,10 +161,13 @@ def _add_growth_and_projections(frame: pd.DataFrame, thresholds: Thresholds) -> 
     frame["projection_linear"] = linear_projection(frame["latest_value"], fitted_at_target, anchor_slope, frame["years_left"])
     # Compound growth for levels that grow geometrically, a straight line for the rest.
     compound_usable = frame["geometric"] & np.isfinite(frame["projection_compound"])
-    headline = np.where(compound_usable, frame["projection_compound"], frame["projection_linear"])
-    frame["anticipated_progress"] = progress_fraction(headline, frame["goal"], frame["progress_baseline"], frame["higher"])
+    frame["projection"] = np.where(compound_usable, frame["projection_compound"], frame["projection_linear"])
+    frame["anticipated_progress"] = progress_fraction(
+        frame["projection"], frame["goal"], frame["progress_baseline"], frame["higher"]
+    )
     frame["projection_meets_target"] = comparator_holds(
-        headline, frame["comparator"], frame["value"], frame["value_high"], frame["tolerance_pct"], frame["higher"], thresholds
+        frame["projection"], frame["comparator"], frame["value"], frame["value_high"], frame["tolerance_pct"],
+        frame["higher"], thresholds,
     )
     return frame
 
@@ -167,6 +184,66 @@ def _finalise(frame: pd.DataFrame) -> pd.DataFrame:
     return result.sort_values("target_id", kind="mergesort", ignore_index=True)
 
 
+def _judged_terms(targets, actuals, as_of: dt.date, thresholds: Thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per target: its terms, the summary of the figures it is judged on and its path's anchor;
+    and the long frame of those figures (counted_series)."""
+    plan = describe_plan(targets, thresholds)
+    figures = normalise_actuals(actuals, plan.index, as_of.year)
+    series = plan_window_series(plan, figures)
+    frame = plan.join(summarise_series(series)).join(judge_recurring_years(plan, series, as_of.year, thresholds))
+    frame["n_points"] = frame["n_points"].fillna(0)
+    return _add_anchor(frame), series
+
+
+def counted_series(
+    targets: pd.DataFrame, actuals: pd.DataFrame | None, as_of: dt.date, thresholds: Thresholds = Thresholds()
+) -> pd.DataFrame:
+    """The figures each target is judged on, year by year: target_id, year, `value` (what counts:
+    the running total since the plan began for a cumulative target) and `reported` (the figure as
+    reported: that year's addition for a cumulative target)."""
+    _frame, series = _judged_terms(targets, actuals, as_of, thresholds)
+    return series
+
+
+def trajectory(
+    targets: pd.DataFrame, actuals: pd.DataFrame | None, as_of: dt.date, thresholds: Thresholds = Thresholds()
+) -> pd.DataFrame:
+    """The path each target is judged against, year by year: target_id, year, value.
+
+    It runs from the anchor (the baseline; else the first figure of two or more; zero the year
+    before a cumulative period) to the goal in the target year, geometric where the engine judges
+    geometrically; a recurring target expects its goal in every year of the period. A target
+    without an anchor has no path. The value at the latest year is the snapshot's trajectory_value.
+    """
+    frame, _series = _judged_terms(targets, actuals, as_of, thresholds)
+    frame = _add_geometric(frame)
+    annual = frame["basis"].eq("annual")
+    first_year = frame["start_year"].where(annual, frame["anchor_year"])
+    drawn = frame[first_year.notna() & (first_year <= frame["target_year"])]
+    first_year = first_year[drawn.index].astype("int64")
+    spans = (drawn["target_year"] - first_year + 1).to_numpy()
+    rows = drawn.loc[drawn.index.repeat(spans)]
+    years = np.concatenate([np.arange(start, end + 1) for start, end in zip(first_year, drawn["target_year"])]) if len(drawn) else []
+    path = expected_path_value(
+        rows["anchor_value"], rows["goal"], path_fraction(years, rows["anchor_year"], rows["target_year"]), rows["geometric"]
+    )
+    value = np.where(rows["basis"].eq("annual"), rows["goal"], path)
+    return pd.DataFrame({"target_id": rows.index.to_numpy(), "year": np.asarray(years, dtype="int64"), "value": value})
+
+
+def target_band(targets: pd.DataFrame, thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+    """The band of values that meet a range or an "about" target: target_id, band_low, band_high
+    (NaN for the other comparators, which a single goal line shows). "About" is the value plus or
+    minus its tolerance (the target's own, else thresholds.approx_tolerance_pct), as comparator_holds
+    judges it."""
+    plan = describe_plan(targets, thresholds)
+    spread = plan["value"].abs() * plan["tolerance_pct"] / 100.0
+    is_range, is_about = plan["comparator"].eq("range"), plan["comparator"].eq("approx")
+    low = np.select([is_range, is_about], [plan["value"], plan["value"] - spread], np.nan)
+    high = np.select([is_range, is_about], [plan["value_high"], plan["value"] + spread], np.nan)
+    return pd.DataFrame({"target_id": plan.index.to_numpy(), "band_low": low, "band_high": high})
+
+
 def compute_progress(
     targets: pd.DataFrame,
     actuals: pd.DataFrame | None,
@@ -177,12 +254,7 @@ def compute_progress(
 
     Inputs are not modified; the same inputs in any row order give the same frame.
     """
-    plan = describe_plan(targets, thresholds)
-    figures = normalise_actuals(actuals, plan.index, as_of.year)
-    series = plan_window_series(plan, figures)
-    frame = plan.join(summarise_series(series)).join(judge_recurring_years(plan, series, as_of.year, thresholds))
-    frame["n_points"] = frame["n_points"].fillna(0)
-    frame = _add_anchor(frame)
+    frame, _series = _judged_terms(targets, actuals, as_of, thresholds)
     frame = _add_position(frame, thresholds)
     frame = _add_trajectory(frame)
     frame = _add_growth_and_projections(frame, thresholds)

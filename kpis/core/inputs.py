@@ -6,13 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpis.core import vocabulary
 from kpis.core.thresholds import Thresholds
 
-COMPARATORS = ("gte", "gt", "approx", "range", "lte", "lt", "eq")
-BASES = ("level", "cumulative", "annual")
-DIRECTIONS = ("higher", "lower")
-KINDS = ("flow", "stock", "share", "rate", "count")
-BASELINE_QUALIFIERS = ("exact", "over", "about", "at_least", "under")
+COMPARATORS = tuple(vocabulary.COMPARATORS)
+BASES = tuple(vocabulary.BASES)
+DIRECTIONS = tuple(vocabulary.DIRECTIONS)
+KINDS = tuple(vocabulary.KINDS)
+BASELINE_QUALIFIERS = tuple(vocabulary.BASELINE_QUALIFIERS)
 
 TARGET_COLUMNS = (
     "target_id",

@@ -7,10 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kpis.core import vocabulary
 from kpis.core.inputs import require_columns
 
 MILESTONE_COLUMNS = ("milestone_id", "deadline", "completed_on")
-MILESTONE_STATES = ("done", "done_late", "pending", "overdue")
+MILESTONE_STATES = tuple(vocabulary.MILESTONE_STATES)
 
 
 def milestone_states(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

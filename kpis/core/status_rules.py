@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kpis.core import vocabulary
 from kpis.core.thresholds import Thresholds
 
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_data", "overdue")
+STATUSES = tuple(vocabulary.STATUSES)
 
 
 def classify_status(frame: pd.DataFrame, as_of_year: int, thresholds: Thresholds) -> np.ndarray:

@@ -7,23 +7,24 @@ import pandas as pd
 from django.db.models import QuerySet
 
 from kpis.models import ProgressSnapshot
-from kpis.selectors import end_of_day
 from trackers.models import ActualVersion, Target
+from trackers.selectors import answerer_names
 
 
-def approved_series(target: Target, as_of: dt.date) -> pd.DataFrame:
-    """The figures that counted at `as_of` for a target's indicator and region: year, value,
-    version id, demo flag. One query."""
-    rows = (
-        ActualVersion.objects.filter(
-            approved_at__isnull=False, approved_at__lte=end_of_day(as_of), actual__indicator=target.indicator_id,
-            actual__region=target.region_id, actual__year__lte=as_of.year,
-        )
-        .order_by("actual__year", "approved_at", "pk")
-        .values_list("actual__year", "value_in_indicator_unit", "pk", "actual__is_demo", "actual_id")
-    )
-    frame = pd.DataFrame(list(rows), columns=["year", "value", "version_id", "is_demo", "actual_id"])
-    return frame.drop_duplicates("actual_id", keep="last").reset_index(drop=True)
+def series_with_sources(series: pd.DataFrame) -> pd.DataFrame:
+    """The core's counted series (kpis.selectors.target_picture) with each point's version:
+    whether it is demo data and where it comes from. One query."""
+    ids = [int(v) for v in series["version_id"].dropna()]
+    versions = {
+        pk: (is_demo, source)
+        for pk, is_demo, source in ActualVersion.objects.filter(pk__in=ids).values_list("pk", "actual__is_demo", "source")
+    }
+    frame = series.copy()
+    frame["value"] = frame["value"].astype(float)
+    frame["reported"] = frame["reported"].astype(float)
+    frame["is_demo"] = [bool(versions.get(v, (False, ""))[0]) if pd.notna(v) else False for v in frame["version_id"]]
+    frame["source"] = [versions.get(v, (False, ""))[1] if pd.notna(v) else "" for v in frame["version_id"]]
+    return frame
 
 
 def figure_versions(target: Target) -> QuerySet[ActualVersion]:
@@ -33,6 +34,10 @@ def figure_versions(target: Target) -> QuerySet[ActualVersion]:
         .select_related("actual", "submitted_by", "reviewed_by", "department")
         .order_by("-actual__year", "-number")
     )
+
+
+def target_answerers(target: Target) -> dict[str, list[str]]:
+    return answerer_names(Target.objects.filter(pk=target.pk)).get(target.pk, {"accountable": [], "supporting": []})
 
 
 def snapshot_for(target: Target, as_of: dt.date) -> ProgressSnapshot | None:

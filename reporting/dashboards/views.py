@@ -8,34 +8,31 @@ import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kpis.models import STATUSES
+from kpis.selectors import snapshot_dates, target_picture
+from kpis.tasks import recompute_all
 from reporting import figures
 from reporting.dashboards import selectors as dashboard_selectors
-from reporting.selectors import latest_snapshot_date, milestone_table, progress_table, scoped_targets, snapshot_dates
+from reporting.selectors import milestone_table, progress_table, scoped_targets
+from reporting.formatting import amount, is_missing
+from reporting.wording import latest_value_kind, latest_value_text, milestone_state_labels, status_labels
 from trackers.models import Indicator, Milestone, Plan, Region, Target
+from trackers.quantities import unit_family
 from trackers.selectors import completeness, plan_list
 from trackers.spreadsheets import table_csv
 
-MONEY_UNITS = ("亿元", "万亿元", "万元")
 
-
-def _status_labels() -> dict:
-    return {code: str(label) for code, label in STATUSES}
-
-
-def _milestone_labels() -> dict:
-    return {"done": _("done"), "done_late": _("done late"), "pending": _("pending"), "overdue": _("overdue"),
-            "unknown": _("not yet computed")}
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied
 
 
 def _require_dashboards(user) -> None:
-    if not user.has_perm("trackers.view_dashboards"):
-        raise PermissionDenied
+    _require(user, "trackers.view_dashboards")
 
 
 def _as_of(request) -> tuple[dt.date | None, list[dt.date]]:
@@ -66,8 +63,10 @@ def _target_columns() -> list[tuple[str, str]]:
     return [
         ("plan", _("Plan")), ("region", _("Region")), ("indicator", _("Indicator")), ("value_text", _("Target")),
         ("target_year", _("Target year")), ("status_label", _("Status")), ("progress_pct", _("Progress (%)")),
-        ("latest_year", _("Latest year")), ("latest_value", _("Latest value")), ("indicator_unit", _("Unit")),
-        ("gap", _("Gap")), ("required_growth_pct", _("Required growth (%/yr)")),
+        ("expected_pct", _("Expected progress by now (%)")), ("latest_year", _("Latest year")),
+        ("latest_value", _("Latest value")), ("latest_kind", _("Latest value is")), ("indicator_unit", _("Unit")),
+        ("trajectory_value", _("Expected value by now")), ("gap", _("Gap")),
+        ("required_growth_pct", _("Required growth (%/yr)")),
         ("actual_growth_pct", _("Actual growth (%/yr)")), ("lead", _("Lead departments")),
         ("cooperating", _("Co-operating departments")), ("reason_text", _("Reason")), ("clause", _("Clause")),
     ]
@@ -75,22 +74,23 @@ def _target_columns() -> list[tuple[str, str]]:
 
 def _decorate(table: pd.DataFrame, request) -> pd.DataFrame:
     """Display columns: translated status, percentages, the reason in the page's language."""
-    labels = _status_labels()
+    labels = status_labels()
     table = table.copy()
     table["status_label"] = table["status"].map(labels)
-    table["progress_pct"] = _pct(table["progress"])
-    table["required_growth_pct"] = _pct(table["required_growth"])
-    table["actual_growth_pct"] = _pct(table["actual_growth"])
+    table["latest_kind"] = table["basis"].map(latest_value_kind)
+    for fraction, percentage in (("progress", "progress_pct"), ("expected_progress", "expected_pct"),
+                                 ("required_growth", "required_growth_pct"), ("actual_growth", "actual_growth_pct")):
+        table[percentage] = (table[fraction].astype(float) * 100).round(1)
     chinese = request.LANGUAGE_CODE.startswith("zh")
     table["reason_text"] = table["reason_zh" if chinese else "reason"].fillna("")
     table["label"] = table["indicator"] + " " + table["value_text"] + "（" + table["target_year"].astype(str) + "）"
-    return table
-
-
-def _pct(series: pd.Series) -> pd.Series:
-    """Percentages for display; missing stays None (not NaN, which templates would print)."""
-    values = [None if v is None or pd.isna(v) else round(float(v) * 100, 1) for v in series]
-    return pd.Series(values, index=series.index, dtype=object)
+    table["latest_text"] = [
+        latest_value_text(amount(value), unit, basis, start, year) if not is_missing(year) else ""
+        for value, unit, basis, start, year in zip(
+            table["latest_value"], table["indicator_unit"], table["basis"], table["start_year"], table["latest_year"])
+    ]
+    # Templates print NaN as "nan": missing numbers become None.
+    return table.astype(object).where(table.notna(), None)
 
 
 # Overview
@@ -108,16 +108,17 @@ def overview(request):
     context = {
         "as_of": as_of, "dates": dates, "filters": filters, "regions": Region.objects.filter(targets__isnull=False).distinct(),
         "plans": plan_list(), "plan_statuses": Plan.Status.choices, "empty": table.empty,
+        "may_recompute": request.user.has_perm("kpis.recompute"),
     }
     if not table.empty:
-        labels = _status_labels()
+        labels = status_labels()
         context["plan_rows"] = _plan_rows(table, labels)
         context["status_figure"] = _figure_json(figures.status_counts_figure(
             table, labels, _("Targets by status, per plan"), {"x": _("Number of targets"), "y": _("Plan"),
                                                                "legend": _("Status")}))
-        money = table[table["indicator_unit"].isin(MONEY_UNITS)]
+        money = table[table["indicator_unit"].map(unit_family).eq("money")]
         if not money.empty:
-            money = money.assign(expected=_expected_progress(money))
+            money = money.assign(expected=money["expected_progress"])
             context["money_figure"] = _figure_json(figures.progress_bars_figure(
                 money, labels, _("Headline money targets: progress against the trajectory"),
                 {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")}))
@@ -132,16 +133,6 @@ def _plan_rows(table: pd.DataFrame, labels: dict) -> list[dict]:
         rows.append({"code": code, "plan": plan, "total": len(part),
                      "counts": [(status, labels[status], int(counts.get(status, 0))) for status in figures.STATUS_ORDER]})
     return rows
-
-
-def _expected_progress(table: pd.DataFrame) -> pd.Series:
-    """Where the trajectory says progress should be at the latest year, as a fraction."""
-    baseline = table["baseline_value"].astype(float)
-    target = table["target_value"].astype(float)
-    trajectory = table["trajectory_value"].astype(float)
-    with_baseline = (trajectory - baseline) / (target - baseline)
-    without = trajectory / target
-    return with_baseline.where(baseline.notna(), without)
 
 
 # Plan
@@ -164,22 +155,22 @@ def plan_page(request, code: str):
     if request.GET.get("format") == "csv" and as_of:
         return _csv(table, _target_columns(), f"plan-{code}-{as_of}")
     milestones = milestone_table(Milestone.objects.filter(plan=plan), as_of) if as_of else pd.DataFrame()
-    labels = _status_labels()
+    labels = status_labels()
     context = {"plan": plan, "as_of": as_of, "dates": dates, "sort": sort, "empty": table.empty,
                "rows": table.to_dict("records") if not table.empty else [],
                "milestones": _milestone_rows(milestones)}
     if not table.empty:
         context["progress_figure"] = _figure_json(figures.progress_bars_figure(
-            table.assign(expected=_expected_progress(table)), labels, _("Progress by target"),
+            table.assign(expected=table["expected_progress"]), labels, _("Progress by target"),
             {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")}))
     if not milestones.empty:
         context["timeline_figure"] = _figure_json(figures.milestone_timeline_figure(
-            milestones, _milestone_labels(), _("Milestones and their deadlines"), {"x": _("Deadline (date)")}))
+            milestones, milestone_state_labels(), _("Milestones and their deadlines"), {"x": _("Deadline (date)")}))
     return render(request, "reporting/dashboards/plan.html", context)
 
 
 def _milestone_rows(milestones: pd.DataFrame) -> list[dict]:
-    labels = _milestone_labels()
+    labels = milestone_state_labels()
     return [{**row, "state_label": labels.get(row["state"], row["state"])} for row in milestones.to_dict("records")]
 
 
@@ -189,55 +180,54 @@ def _milestone_rows(milestones: pd.DataFrame) -> list[dict]:
 @require_GET
 def target_page(request, pk: int):
     _require_dashboards(request.user)
-    target = get_object_or_404(
-        Target.objects.select_related("plan", "indicator", "region", "baseline").prefetch_related(
-            "lead_departments", "cooperating_departments", "plan__coordinating_departments"), pk=pk)
+    target = get_object_or_404(Target.objects.select_related("plan", "indicator", "region", "baseline"), pk=pk)
     as_of, dates = _as_of(request)
+    as_of_day = as_of or timezone.localdate()
     snapshot = dashboard_selectors.snapshot_for(target, as_of) if as_of else None
-    series = dashboard_selectors.approved_series(target, as_of or timezone.localdate())
-    series_float = series.assign(value=series["value"].astype(float))
+    picture = target_picture(target, as_of_day)
+    series = dashboard_selectors.series_with_sources(picture["series"])
     if request.GET.get("format") == "csv":
-        return _csv(series_float, [("year", _("Year")), ("value", _("Approved value")), ("is_demo", _("Demo data"))],
-                    f"target-{pk}-{as_of}")
-    figure = figures.target_series_figure(series_float, _target_geometry(target, snapshot), {
+        return _csv(series, _series_columns(target), f"target-{pk}-{as_of_day}")
+    cumulative = target.basis == Target.Basis.CUMULATIVE
+    figure = figures.target_series_figure(series, _target_geometry(target, snapshot, picture), {
         "title": _("Approved figures against the trajectory"), "x": _("Year"), "y": target.indicator.name,
         "band": _("Target band"), "trajectory": _("Trajectory"), "target": _("Target"), "baseline": _("Baseline"),
-        "actual": _("Approved figures"), "projection": _("Projection (compound)"),
+        "actual": _("Cumulative total") if cumulative else _("Approved figures"),
+        "additions": _("Yearly additions"), "projection": _("Projection"),
     })
+    names = dashboard_selectors.target_answerers(target)
     context = {
-        "target": target, "as_of": as_of, "dates": dates, "snapshot": snapshot,
-        "status_label": _status_labels().get(snapshot.status if snapshot else "no_data"),
+        "target": target, "as_of": as_of, "dates": dates, "snapshot": snapshot, "cumulative": cumulative,
+        "status_label": status_labels().get(snapshot.status if snapshot else "no_data"),
         "reason": (snapshot.reason_zh if request.LANGUAGE_CODE.startswith("zh") else snapshot.reason) if snapshot else "",
-        "figure": _figure_json(figure), "series": series_float.to_dict("records"),
+        "figure": _figure_json(figure), "series": series.to_dict("records"),
         "versions": dashboard_selectors.figure_versions(target),
-        "lead": list(target.lead_departments.all()) or list(target.plan.coordinating_departments.all()),
-        "cooperating": list(target.cooperating_departments.all()),
+        "lead": names["accountable"], "cooperating": names["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
     }
     return render(request, "reporting/dashboards/target.html", context)
 
 
-def _target_geometry(target: Target, snapshot) -> dict:
-    from trackers.quantities import convert
+def _series_columns(target: Target) -> list[tuple[str, str]]:
+    if target.basis == Target.Basis.CUMULATIVE:
+        return [("year", _("Year")), ("reported", _("Yearly addition")), ("value", _("Cumulative total")),
+                ("is_demo", _("Demo data"))]
+    return [("year", _("Year")), ("value", _("Approved value")), ("is_demo", _("Demo data"))]
 
-    unit = target.indicator.unit
-    goal = float(convert(target.value, target.unit, unit))
-    high = float(convert(target.value_high, target.unit, unit)) if target.value_high is not None else None
-    tolerance = float(target.tolerance_pct) if target.tolerance_pct is not None else 10.0
-    low, band_high = (goal, high) if high is not None else (
-        (goal * (1 - tolerance / 100), goal * (1 + tolerance / 100)) if target.comparator == "approx" else (None, None))
-    baseline_value = float(convert(target.baseline.value, target.baseline.unit, unit)) if target.baseline else None
-    start_year = target.baseline.year if target.baseline else target.plan.start_year - 1
+
+def _target_geometry(target: Target, snapshot, picture: dict) -> dict:
+    """What the chart draws besides the figures, all computed by the core or stored in the snapshot."""
+    band, baseline = picture["band"], picture["baseline"]
     geometry = {
-        "unit": unit, "value": goal, "low": low, "high": band_high, "target_year": target.year,
-        "start_year": start_year, "baseline_year": target.baseline.year if target.baseline else None,
-        "baseline_value": baseline_value, "projection": None,
-        "trajectory": figures.trajectory_points(start_year, baseline_value, target.year, goal,
-                                                geometric=target.indicator.kind in ("flow", "stock")),
+        "unit": target.indicator.unit, "value": picture["goal"], "target_year": target.year,
+        "start_year": target.plan.start_year - 1, "low": band[0] if band else None, "high": band[1] if band else None,
+        "trajectory": list(picture["path"].itertuples(index=False, name=None)),
+        "baseline_year": baseline[0] if baseline else None, "baseline_value": baseline[1] if baseline else None,
+        "projection": None, "cumulative": target.basis == Target.Basis.CUMULATIVE,
     }
-    if snapshot and snapshot.latest_year and snapshot.projection_compound is not None and snapshot.latest_year < target.year:
+    if snapshot and snapshot.latest_year and snapshot.projection is not None and snapshot.latest_year < target.year:
         geometry["projection"] = ((snapshot.latest_year, float(snapshot.latest_value)),
-                                  (target.year, float(snapshot.projection_compound)))
+                                  (target.year, float(snapshot.projection)))
     return geometry
 
 
@@ -265,7 +255,7 @@ def regions_page(request):
     context = {"as_of": as_of, "dates": dates, "indicator": indicator, "indicators": compared,
                "rows": table.to_dict("records") if not table.empty else []}
     if not table.empty:
-        labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": _status_labels()}
+        labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": status_labels()}
         context["figure"] = _figure_json(figures.region_comparison_figure(
             table, labels, _("%(indicator)s across regions and plans") % {"indicator": indicator.name},
             {"x": _("Region · plan"), "y": indicator.name}))
@@ -277,8 +267,7 @@ def regions_page(request):
 @login_required
 @require_GET
 def completeness_page(request):
-    if not request.user.has_perm("trackers.view_completeness"):
-        raise PermissionDenied
+    _require(request.user, "trackers.view_completeness")
     year = _year(request.GET.get("year"))
     rows = completeness(year)
     table = pd.DataFrame([{"department": r["department"].name, "plan": str(r["plan"]), "owed": r["owed"],
@@ -309,11 +298,6 @@ def _year(raw) -> int:
 @require_POST
 def recompute_now(request):
     """Administrators can refresh today's snapshots without waiting for the night."""
-    from kpis.tasks import recompute_all
-
-    if not request.user.has_perm("trackers.view_dashboards") or not request.user.is_staff:
-        raise PermissionDenied
+    _require(request.user, "kpis.recompute")
     recompute_all.delay(timezone.localdate().isoformat())
-    from django.shortcuts import redirect
-
     return redirect("reporting:overview")

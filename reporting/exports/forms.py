@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportFormat, ScopeType
 
+from trackers.exceptions import InvalidInput
+
 from .report import Scope
-from .selectors import ScopeError, scope_resolve
+from .selectors import scope_resolve
 
 EARLIEST_AS_OF = dt.date(2000, 1, 1)
 
@@ -27,8 +29,8 @@ def validate_as_of(value: dt.date) -> None:
 def resolve_scope(scope_type: str, scope_code: str) -> Scope:
     try:
         return scope_resolve(scope_type, scope_code)
-    except ScopeError as error:
-        raise ValidationError({"scope_code": str(error)}, code="scope") from error
+    except InvalidInput as refused:
+        raise ValidationError({e.field: str(e.message) for e in refused.errors}, code="scope") from refused
 
 
 class GapReportForm(forms.Form):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from trackers.spreadsheets import plain_number
 
 # Bump when the report's sections or columns change: old checksums then no longer compare.
-REPORT_SCHEMA = "gap-report/1"
+REPORT_SCHEMA = "gap-report/2"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ A fixed number of queries, whatever the number of targets.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from decimal import Decimal
 
@@ -17,22 +16,23 @@ import pandas as pd
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import STATUSES, ProgressSnapshot
-from kpis.selectors import approved_figures_frame, end_of_day
+from kpis.core import vocabulary
+from kpis.core.vocabulary import figure_event
+from kpis.models import ProgressSnapshot
+from kpis.selectors import counted_figures_frame
+from reporting.formatting import is_missing
 from reporting.models import ExportLog, ReportJob, ScopeType
 from reporting.selectors import milestone_table, progress_table, scoped_targets
+from trackers.exceptions import InvalidInput
 from trackers.models import ActualVersion, Department, Milestone, Plan, Region, ReportingObligation, Target
 from trackers.quantities import UnitError, convert
+from trackers.selectors import end_of_day, history_actor, promises_answered_by_department
 
 from .report import GapReport, Scope
 
-STATUS_CODES = [code for code, _label in STATUSES]
-MILESTONE_STATES = ["pending", "overdue", "done", "done_late", "unknown"]
+STATUS_CODES = list(vocabulary.STATUSES)
+MILESTONE_STATES = list(vocabulary.MILESTONE_STATE_LABELS)
 SCOPE_MODELS = {ScopeType.PLAN: Plan, ScopeType.REGION: Region, ScopeType.DEPARTMENT: Department}
-
-
-class ScopeError(ValueError):
-    """The scope names nothing that exists; the message says so, for the user."""
 
 
 # Scope
@@ -43,11 +43,13 @@ def scope_resolve(scope_type: str, code: str = "") -> Scope:
         return Scope(ScopeType.ALL.value)
     model = SCOPE_MODELS.get(scope_type)
     if model is None:
-        raise ScopeError(_("Choose what the report covers: everything, a plan, a region or a department."))
+        raise InvalidInput.single("scope_type", "invalid", _(
+            "Choose what the report covers: everything, a plan, a region or a department."))
     if not code:
-        raise ScopeError(_("Give the code of the plan, region or department."))
+        raise InvalidInput.single("scope_code", "required", _("Give the code of the plan, region or department."))
     if not model.objects.filter(code=code).exists():
-        raise ScopeError(_("Nothing of that kind has the code “%(code)s”.") % {"code": code})
+        raise InvalidInput.single("scope_code", "unknown", _("Nothing of that kind has the code “%(code)s”.") % {
+            "code": code})
     return Scope(str(scope_type), code)
 
 
@@ -80,11 +82,7 @@ def scope_milestones(scope: Scope) -> QuerySet[Milestone]:
     if scope.type == ScopeType.REGION:
         return milestones.filter(Q(region__code=scope.code) | Q(region__parent__code=scope.code))
     if scope.type == ScopeType.DEPARTMENT:
-        return milestones.filter(
-            Q(lead_departments__code=scope.code)
-            | Q(cooperating_departments__code=scope.code)
-            | Q(departments_basis="none", plan__coordinating_departments__code=scope.code)
-        ).distinct()
+        return promises_answered_by_department(milestones, scope.code)
     return milestones
 
 
@@ -123,13 +121,13 @@ def target_report_rows(targets: QuerySet[Target], as_of: dt.date) -> list[dict]:
         for pk, text, kind in targets.values_list("pk", "baseline__value_text", "indicator__kind")
     }
     version_ids = [_int(v) for v in table["latest_version_id"] if _int(v) is not None]
-    approvals = approval_records(version_ids)
-    return [_target_row(record, extras[record["target_id"]], approvals) for record in table.to_dict("records")]
+    figures = counted_version_rows(version_ids)
+    return [_target_row(record, extras[record["target_id"]], figures) for record in table.to_dict("records")]
 
 
-def _target_row(record: dict, extra: dict, approvals: dict) -> dict:
+def _target_row(record: dict, extra: dict, figures: dict) -> dict:
     unit = record["indicator_unit"]
-    approval = approvals.get(_int(record["latest_version_id"]))
+    figure = figures.get(_int(record["latest_version_id"]))
     return {
         "plan_code": record["plan_code"], "plan": record["plan"], "target_key": record["target_key"],
         "indicator_code": record["indicator_code"], "indicator": record["indicator"],
@@ -143,48 +141,36 @@ def _target_row(record: dict, extra: dict, approvals: dict) -> dict:
         "baseline_value": _in_unit(record["baseline_value"], record["baseline_unit"], unit),
         "baseline_qualifier": record["baseline_qualifier"] or "",
         "latest_year": _int(record["latest_year"]), "latest_value": _dec(record["latest_value"]),
-        **_figure_fields(approval),
-        "progress": _dec(record["progress"]), "gap": _dec(record["gap"]),
+        "latest_kind": record["basis"] if _int(record["latest_year"]) is not None else "",
+        **_figure_fields(figure),
+        "progress": _dec(record["progress"]), "expected_progress": _dec(record["expected_progress"]),
+        "expected_value": _dec(record["trajectory_value"]), "gap": _dec(record["gap"]),
         "required_growth": _dec(record["required_growth"]), "years_left": _int(record["years_left"]),
         "status": record["status"], "reason": _text(record["reason"]), "reason_zh": _text(record["reason_zh"]),
         "method_version": _text(record["method_version"]),
     }
 
 
-def approval_records(version_ids: list[int]) -> dict[int, object]:
-    """Each version as it was when approved: its first history record in state "approved".
-
-    Who submitted and who approved is read from there, so a report for a past date shows the
-    figure that counted then, even after a correction has superseded it. A version without
-    history (loaded outside the workflow) falls back to its current row.
-    """
-    records = (
-        ActualVersion.history.filter(id__in=version_ids, status=ActualVersion.Status.APPROVED)
-        .select_related("department", "submitted_by", "reviewed_by")
-        .order_by("id", "history_date", "history_id")
+def counted_version_rows(version_ids: list[int]) -> dict[int, ActualVersion]:
+    """The versions behind the snapshots, with who filed, submitted and approved them. A version's
+    value, department and submission and approval stamps never change once approved (a correction
+    is a new version), so its row states what counted on the snapshot's date. One query."""
+    versions = ActualVersion.objects.filter(pk__in=version_ids).select_related(
+        "department", "submitted_by", "reviewed_by"
     )
-    found: dict[int, object] = {}
-    for record in records:
-        found.setdefault(record.id, record)
-    missing = set(version_ids) - set(found)
-    if missing:
-        for version in ActualVersion.objects.filter(pk__in=missing).select_related(
-            "department", "submitted_by", "reviewed_by"
-        ):
-            found[version.pk] = version
-    return found
+    return {version.pk: version for version in versions}
 
 
-def _figure_fields(approval) -> dict:
-    if approval is None:
+def _figure_fields(version) -> dict:
+    if version is None:
         return {"figure_version": None, "figure_department": "", "figure_source": "", "submitted_by": "",
                 "submitted_at": None, "approved_by": "", "approved_at": None}
     return {
-        "figure_version": approval.number,
-        "figure_department": approval.department.name if approval.department_id else "",
-        "figure_source": approval.source,
-        "submitted_by": _username(approval.submitted_by), "submitted_at": approval.submitted_at,
-        "approved_by": _username(approval.reviewed_by), "approved_at": approval.approved_at,
+        "figure_version": version.number,
+        "figure_department": version.department.name,
+        "figure_source": version.source,
+        "submitted_by": _username(version.submitted_by), "submitted_at": version.submitted_at,
+        "approved_by": _username(version.reviewed_by), "approved_at": version.approved_at,
     }
 
 
@@ -248,7 +234,7 @@ def _target_periods(targets: QuerySet[Target]) -> dict[tuple[int, int], set[tupl
 def history_rows(targets: QuerySet[Target], as_of: dt.date) -> list[dict]:
     """Every recorded state, up to the end of the as-of day, of every figure that counted then
     for a target in scope (each year's, not only the latest: projections use them all)."""
-    figures = approved_figures_frame(targets, as_of)
+    figures = counted_figures_frame(targets, as_of)
     if figures.empty:
         return []
     pairs = set(targets.values_list("indicator_id", "region_id"))
@@ -277,25 +263,13 @@ def _history_row(record, counted: dict[int, int]) -> dict:
     return {
         "indicator_code": actual.indicator.code, "indicator": actual.indicator.name,
         "region_code": actual.region.code, "region": actual.region.name, "year": actual.year,
-        "version": record.number, "when": record.history_date, "who": _who(record),
-        "change": {"+": "created", "~": "changed", "-": "deleted"}.get(record.history_type, record.history_type),
+        "version": record.number, "when": record.history_date, "who": _username(history_actor(record)),
+        "change": figure_event(record.history_type, record.status, record.number),
         "status": record.status, "value": record.value, "unit": record.unit,
-        "department": record.department.name if record.department_id else "",
-        "source": record.source, "return_reason": record.return_reason,
+        "department": record.department.name, "source": record.source, "return_reason": record.return_reason,
         "correction_reason": record.correction_reason, "flag_reason": record.flag_reason,
         "counted": counted.get(actual.pk) == record.id,
     }
-
-
-def _who(record) -> str:
-    """The signed-in user who made the change; outside a request (shell, Celery), the person the
-    version names for that step (as the figure history page does)."""
-    person = record.history_user or {
-        ActualVersion.Status.SUBMITTED: record.submitted_by,
-        ActualVersion.Status.APPROVED: record.reviewed_by,
-        ActualVersion.Status.RETURNED: record.reviewed_by,
-    }.get(record.status, record.created_by)
-    return _username(person)
 
 
 def _summary(targets: list[dict], milestones: list[dict], gaps: list[dict]) -> dict:
@@ -332,13 +306,11 @@ def export_log_list_for(user, limit: int = 10) -> list[ExportLog]:
 # Conversions from the frames' cells to plain values
 
 def _int(value) -> int | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return int(value)
+    return None if is_missing(value) else int(value)
 
 
 def _dec(value) -> Decimal | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if is_missing(value):
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
@@ -348,7 +320,7 @@ def _first_known(*values):
 
 
 def _text(value) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _in_unit(value, unit, to_unit) -> Decimal | None:
@@ -364,4 +336,3 @@ def _in_unit(value, unit, to_unit) -> Decimal | None:
 
 def _username(user) -> str:
     return user.get_username() if user is not None else ""
-

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from reporting.models import Channel, ReportJob
-from reporting.selectors import latest_snapshot_date
+from kpis.selectors import latest_snapshot_date
 
 from .forms import GapReportForm
 from .responses import file_response

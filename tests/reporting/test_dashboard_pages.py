@@ -3,6 +3,8 @@ import re
 from decimal import Decimal
 
 import pytest
+
+from reporting.formatting import plain
 from django.utils import timezone
 
 from kpis.models import ProgressSnapshot
@@ -53,7 +55,7 @@ def test_leader_sees_every_page_and_the_engine_numbers(leader, computed, shenzhe
         assert "/static/js/plotly.min.js" in html
     snapshot = ProgressSnapshot.objects.get(target=shenzhen_revenue, as_of=computed)
     html = leader.get(f"/dashboards/targets/{shenzhen_revenue.pk}/").content.decode()
-    assert f'data-value="{snapshot.latest_value}"' in html and "950" in html
+    assert f'data-value="{plain(snapshot.latest_value)}"' in html and "950" in html
     assert shenzhen_revenue.clause in html
 
 

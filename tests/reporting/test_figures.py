@@ -35,8 +35,9 @@ def test_target_series_carries_actuals_band_trajectory_and_projection():
     series = pd.DataFrame({"year": [2022, 2023], "value": [800.0, 950.0]})
     target = {"unit": "亿元", "value": 1200.0, "low": 1080.0, "high": 1320.0, "target_year": 2025, "start_year": 2021,
               "baseline_year": 2021, "baseline_value": 676.0, "projection": ((2023, 950.0), (2025, 1128.0)),
-              "trajectory": figures.trajectory_points(2021, 676.0, 2025, 1200.0, geometric=True)}
-    labels = {k: k for k in ("title", "x", "y", "band", "trajectory", "target", "baseline", "actual", "projection")}
+              "trajectory": [(2021, 676.0), (2023, 900.6), (2025, 1200.0)]}
+    labels = {k: k for k in ("title", "x", "y", "band", "trajectory", "target", "baseline", "actual", "projection",
+                             "additions")}
     figure = figures.target_series_figure(series, target, labels)
     traces = {trace.name: trace for trace in figure.data}
     assert list(traces["actual"].y) == [800.0, 950.0]
@@ -46,11 +47,16 @@ def test_target_series_carries_actuals_band_trajectory_and_projection():
     assert figure.layout.yaxis.title.text == "y（亿元）"
 
 
-def test_geometric_trajectory_compounds_and_linear_is_straight():
-    geometric = dict(figures.trajectory_points(2015, 3000.0, 2020, 5000.0, geometric=True))
-    assert round((geometric[2016] / 3000 - 1) * 100, 1) == 10.8  # the Guangzhou footnote's 10.8% a year
-    linear = dict(figures.trajectory_points(2020, 0.0, 2025, 10.0, geometric=True))  # zero start: linear
-    assert linear[2022] == 4.0
+def test_a_cumulative_target_draws_its_running_total_as_a_line_and_its_additions_as_bars():
+    series = pd.DataFrame({"year": [2021, 2022], "value": [1.0, 3.0], "reported": [1.0, 2.0]})
+    target = {"unit": "家", "value": 5.0, "target_year": 2025, "start_year": 2020, "cumulative": True,
+              "trajectory": [(2020, 0.0), (2025, 5.0)], "projection": None}
+    labels = {k: k for k in ("title", "x", "y", "band", "trajectory", "target", "baseline", "actual", "projection",
+                             "additions")}
+    traces = {trace.meta: trace for trace in figures.target_series_figure(series, target, labels).data if trace.meta}
+    assert list(traces["actual"].y) == [1.0, 3.0]
+    assert traces["additions"].type == "bar" and list(traces["additions"].y) == [1.0, 2.0]
+    assert list(traces["trajectory"].y) == [0.0, 5.0]
 
 
 def test_milestone_timeline_marks_overdue_distinctly():

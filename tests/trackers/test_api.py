@@ -1,6 +1,6 @@
 import pytest
-from django.contrib.auth import get_user_model
-
+from tests.factories import UserFactory
+from trackers import roles
 from trackers.models import Department, Target
 
 pytestmark = pytest.mark.django_db
@@ -8,8 +8,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reader(client):
-    user = get_user_model().objects.create_user("reader", password="pw-reader-123")
-    client.force_login(user)
+    client.force_login(UserFactory(role=roles.LEADER))
     return client
 
 
@@ -41,7 +40,8 @@ def test_targets_filter_by_department(reader):
     response = reader.get("/api/targets/", {"department": department.code, "page_size": 500})
     rows = response.json()["results"]
     assert rows
-    assert all(department.code in row["lead_departments"] + row["cooperating_departments"] for row in rows)
+    assert all(department.code in [a["department"] for a in row["answering_departments"]] for row in rows)
+    assert len(rows) == Target.objects.filter(answerers__department=department).count()
 
 
 def test_lists_are_paginated(reader):

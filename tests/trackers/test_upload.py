@@ -10,7 +10,10 @@ from tests.factories import UserFactory, target_with_lead
 from trackers import roles, spreadsheets
 from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
 from trackers.services import imports
-from trackers.services.actuals import WorkflowError, actual_approve
+from trackers.exceptions import WorkflowError
+from trackers.services.actuals import actual_approve
+from trackers.services.calendar import obligations_generate_for_plan
+from trackers.services.responsibility import answerers_refresh_for_plan
 from trackers.spreadsheets import COLUMNS, SheetRow, escape_cell, read_sheet
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +40,8 @@ def synthetic_plan(department, *, indicators=1, regions=None, start=2021, end=20
     Target.lead_departments.through.objects.bulk_create(
         [Target.lead_departments.through(target_id=t.pk, department_id=department.pk) for t in targets]
     )
+    answerers_refresh_for_plan(plan)  # as the plan services do
+    obligations_generate_for_plan(plan)
     return plan, made
 
 

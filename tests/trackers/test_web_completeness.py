@@ -3,9 +3,9 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import TargetFactory, UserFactory
 from trackers import roles
-from trackers.models import Department, Indicator, Plan, Region, Target
+from trackers.models import Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
 from trackers.services.calendar import obligations_generate
 
@@ -23,9 +23,8 @@ def setting():
                                issuing_body="测试", start_year=2021, end_year=2023)
     for i in range(3):
         indicator = Indicator.objects.create(code=f"syn_c_{i}", name=f"合成指标{i}", unit="家", kind="count")
-        target = Target.objects.create(plan=plan, key=f"k{i}", indicator=indicator, region=region, clause="条款",
-                                       value_text="3家", comparator="gte", value=3, unit="家", year=2023)
-        target.lead_departments.add(department)
+        TargetFactory(plan=plan, key=f"k{i}", indicator=indicator, region=region, value=3, unit="家", year=2023,
+                      lead_departments=[department])
     obligations_generate(YEAR)
     submitter = UserFactory(role=roles.SUBMITTER, departments=[department])
     return plan, department, submitter

@@ -1,18 +1,18 @@
 """The review workflow and its audit trail, through the service layer."""
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from tests.factories import UserFactory, submitter_for, target_with_lead
 from trackers import roles, signals
 from trackers.models import Actual, ActualVersion
-from trackers.selectors import approved_value_as_of
+from trackers.selectors import counting_versions
+from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
 from trackers.services.actuals import (
-    ConflictError,
     FigureInput,
-    FigureValidationError,
-    WorkflowError,
     actual_approve,
     actual_return,
     actual_save_draft,
@@ -79,7 +79,7 @@ def test_correcting_an_approved_figure_keeps_every_earlier_version(target, submi
     first = actual_approve(user=reviewer, version=first, expected_lock_version=first.actual.lock_version)
     lock = first.actual.lock_version
 
-    with pytest.raises(FigureValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         actual_save_draft(user=user, department=department, figure=figure(target, "110"), expected_lock_version=lock)
     assert error.value.errors[0].field == "correction_reason"
 
@@ -98,8 +98,12 @@ def test_correcting_an_approved_figure_keeps_every_earlier_version(target, submi
     ]
     assert versions[0].approved_at and versions[0].reviewed_by == reviewer  # its approval stays on record
     assert versions[1].correction_reason == "统计局修订"
-    assert approved_value_as_of(versions[0].actual, versions[0].approved_at).number == 1
-    assert approved_value_as_of(versions[0].actual, versions[1].approved_at).number == 2
+    # Which version counted on a day: the one approved last by its end (the correction, a day later).
+    first_day = timezone.localdate(versions[0].approved_at)
+    ActualVersion.objects.filter(pk=versions[1].pk).update(approved_at=versions[1].approved_at + dt.timedelta(days=1))
+    counted_on = {day: counting_versions(day).get(actual=versions[0].actual).number
+                  for day in (first_day, first_day + dt.timedelta(days=1))}
+    assert counted_on == {first_day: 1, first_day + dt.timedelta(days=1): 2}
 
 
 def test_nobody_approves_their_own_figure(target, submitter):
@@ -133,7 +137,7 @@ def test_second_editor_gets_a_conflict_not_a_silent_overwrite(target, submitter)
 def test_invalid_figure_names_each_field_and_stores_nothing(target, submitter):
     user, department = submitter
     bad = figure(target, value="-5", year=1990, unit="平方米", source="")
-    with pytest.raises(FigureValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         actual_save_draft(user=user, department=department, figure=bad)
     assert {e.field for e in error.value.errors} == {"year", "unit", "source"}
     assert not Actual.objects.filter(indicator=target.indicator, region=target.region).exists()
@@ -142,7 +146,7 @@ def test_invalid_figure_names_each_field_and_stores_nothing(target, submitter):
 def test_negative_value_refused_and_money_units_convert():
     target = target_with_lead("guangzhou-health-elderly-2017-2020", unit="亿元")
     user, department = submitter_for(target)
-    with pytest.raises(FigureValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         actual_save_draft(user=user, department=department, figure=figure(target, "-1"))
     assert [e.code for e in error.value.errors] == ["negative"]
     version = actual_save_draft(user=user, department=department, figure=figure(target, "3500", unit="万元"))
@@ -191,8 +195,8 @@ def test_a_figure_cannot_be_filed_under_a_department_that_does_not_answer_for_it
     user, department = submitter
     unrelated = other_department(department)
     unrelated.members.add(user)  # the user belongs to it, but it has nothing to do with this figure
-    from trackers.rules import department_answers_for
+    from trackers.selectors import department_answers_for_figure
 
-    assert not department_answers_for(unrelated, target.indicator, target.region)
+    assert not department_answers_for_figure(unrelated, target.indicator, target.region)
     with pytest.raises(PermissionDenied):
         actual_save_draft(user=user, department=unrelated, figure=figure(target))

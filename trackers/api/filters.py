@@ -2,12 +2,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from trackers.models import Actual, Department, Indicator, Milestone, Plan, Region, Target
+from trackers.selectors import promises_answered_by_department
 
 
 def _responsible(queryset, department_code):
-    return queryset.filter(
-        Q(lead_departments__code=department_code) | Q(cooperating_departments__code=department_code)
-    ).distinct()
+    return promises_answered_by_department(queryset, department_code)
 
 
 class RegionFilter(django_filters.FilterSet):

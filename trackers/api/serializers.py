@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from trackers.models import (
     Actual,
+    Answerer,
     ActualVersion,
     Baseline,
     Department,
@@ -56,6 +57,14 @@ class BaselineSerializer(serializers.ModelSerializer):
         fields = ["id", "key", "indicator", "region", "year", "value", "unit", "value_text", "qualifier", "clause"]
 
 
+class AnswererSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Answerer
+        fields = ["department", "role", "accountable"]
+
+
 class TargetSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -63,14 +72,19 @@ class TargetSerializer(serializers.ModelSerializer):
     baseline = BaselineSerializer(read_only=True)
     lead_departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     cooperating_departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    answering_departments = AnswererSerializer(
+        source="answerers", many=True, read_only=True,
+        help_text="Who answers for the target: the departments it names, else the plan's coordinators; "
+                  "the accountable ones owe its figure.",
+    )
 
     class Meta:
         model = Target
         fields = [
             "id", "plan", "key", "indicator", "region", "section", "clause", "value_text", "comparator",
             "value", "value_high", "unit", "tolerance_pct", "year", "basis", "aspirational", "composition",
-            "baseline", "lead_departments", "cooperating_departments", "departments_basis",
-            "departments_clause", "note",
+            "baseline", "lead_departments", "cooperating_departments", "answering_departments",
+            "departments_basis", "departments_clause", "note",
         ]
 
 

@@ -1,5 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from kpis.api import ProgressViewSet
+
 from . import views
 
 router = DefaultRouter()
@@ -11,5 +13,6 @@ router.register("targets", views.TargetViewSet)
 router.register("milestones", views.MilestoneViewSet)
 router.register("actuals", views.ActualViewSet, basename="actual")
 router.register("versions", views.VersionViewSet, basename="version")
+router.register("progress", ProgressViewSet, basename="progress")
 
 urlpatterns = router.urls

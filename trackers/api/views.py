@@ -1,32 +1,27 @@
-"""The API over plans, targets and reported figures. Login required everywhere; what a user
-may read or do is decided by trackers/rules.py, and every write goes through services."""
+"""The API over plans, targets and reported figures. Login and an API role required everywhere
+(REST_FRAMEWORK's default permissions); what a user may read or do is decided by
+trackers/rules.py, every write goes through services, and their refusals become HTTP answers in
+trackers.api.exceptions."""
 import math
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from kpis.selectors import starting_point
-from kpis.core.whatif import whatif_projection
+from kpis.selectors import target_whatif
+from trackers.exceptions import InvalidInput
 from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
-from trackers.quantities import convert
 from trackers.selectors import actual_list_for, plan_list
 from trackers.services import actuals as figure_services
 from trackers.services import milestones as milestone_services
 
 from . import filters, serializers
 
-
-class CanUseApi(BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("trackers.use_api")
+_NO_START = _("No approved figure or baseline to start from.")
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -63,7 +58,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Target.objects.select_related(
         "plan", "indicator", "region", "baseline__indicator", "baseline__region"
-    ).prefetch_related("lead_departments", "cooperating_departments")
+    ).prefetch_related("lead_departments", "cooperating_departments", "answerers__department")
     serializer_class = serializers.TargetSerializer
     filterset_class = filters.TargetFilter
     search_fields = ["clause", "indicator__name"]
@@ -82,21 +77,13 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         target = self.get_object()
         as_of = query.validated_data.get("as_of") or timezone.localdate()
-        start = starting_point(target, as_of)
-        if start is None:
-            raise exceptions.ValidationError({"as_of": [_("No approved figure or baseline to start from.")]})
-        growth = float(query.validated_data["growth_pct"])
-        goal = float(convert(target.value, target.unit, target.indicator.unit))
-        result = whatif_projection(float(start["value"]), start["year"], goal, target.year, growth)
-        higher = target.indicator.direction == "higher"
-        projected = result["projected_value"]
-        required = result["required_growth_pct"]
+        result = target_whatif(target, as_of, float(query.validated_data["growth_pct"]))
+        if result["start_source"] == "none":
+            raise InvalidInput.single("as_of", "no_start", _NO_START)
         return Response(serializers.WhatIfSerializer({
-            "target": target.pk, "as_of": as_of, "unit": target.indicator.unit, "start_year": start["year"],
-            "start_value": float(start["value"]), "start_source": start["source"], "target_year": target.year,
-            "target_value": goal, "growth_pct": growth, "years": result["years"], "projected_value": projected,
-            "required_growth_pct": None if math.isnan(required) else required,
-            "would_meet": projected >= goal if higher else projected <= goal,
+            **result, "target": target.pk, "as_of": as_of, "unit": target.indicator.unit,
+            "target_value": result["goal"], "start_year": int(result["start_year"]),
+            "required_growth_pct": None if math.isnan(result["required_growth_pct"]) else result["required_growth_pct"],
         }).data)
 
 
@@ -115,9 +102,8 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         """Record that the deliverable was done, with its evidence (responsible departments)."""
         payload = serializers.MilestoneCompleteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        milestone = _run_service(
-            milestone_services.milestone_complete, user=request.user, milestone=self.get_object(),
-            **payload.validated_data,
+        milestone = milestone_services.milestone_complete(
+            user=request.user, milestone=self.get_object(), **payload.validated_data
         )
         return Response(serializers.MilestoneSerializer(milestone).data)
 
@@ -128,7 +114,6 @@ class ActualViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ActualSerializer
     filterset_class = filters.ActualFilter
     ordering_fields = ["year"]
-    permission_classes = [CanUseApi]
 
     def get_queryset(self):
         return actual_list_for(self.request.user).prefetch_related(
@@ -157,9 +142,9 @@ class ActualViewSet(viewsets.ReadOnlyModelViewSet):
             indicator=data["indicator"], region=data["region"], year=data["year"], value=data["value"],
             unit=data.get("unit", ""), source=data["source"], correction_reason=data["correction_reason"],
         )
-        version = _run_service(
-            figure_services.actual_submit_figure, user=request.user, department=data["department"],
-            figure=figure, expected_lock_version=data["expected_lock_version"],
+        version = figure_services.actual_submit_figure(
+            user=request.user, department=data["department"], figure=figure,
+            expected_lock_version=data["expected_lock_version"],
         )
         return Response(serializers.VersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -167,9 +152,9 @@ class ActualViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         """Every recorded state of every version of this figure: who, when, what and why."""
-        if not request.user.has_perm("trackers.view_history") and not request.user.has_perm("trackers.use_api"):
-            raise exceptions.PermissionDenied()
         actual = self.get_object()  # scoped: another department's figure is a 404
+        if not request.user.has_perm("trackers.view_figure_history", actual):
+            raise exceptions.PermissionDenied()
         records = ActualVersion.history.filter(actual_id=actual.pk).select_related("history_user").order_by(
             "number", "history_date"
         )
@@ -180,7 +165,6 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Versions of figures; reviewers approve or return submitted ones."""
 
     serializer_class = serializers.VersionDetailSerializer
-    permission_classes = [CanUseApi]
     filterset_fields = ["status", "flagged"]
 
     def get_queryset(self):
@@ -194,8 +178,8 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     def approve(self, request, pk=None):
         payload = serializers.ReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        version = _run_service(
-            figure_services.actual_approve, user=request.user, version=self.get_object(),
+        version = figure_services.actual_approve(
+            user=request.user, version=self.get_object(),
             expected_lock_version=payload.validated_data["expected_lock_version"],
         )
         return Response(serializers.VersionDetailSerializer(version).data)
@@ -205,30 +189,8 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     def return_(self, request, pk=None):
         payload = serializers.ReturnSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        version = _run_service(
-            figure_services.actual_return, user=request.user, version=self.get_object(),
-            reason=payload.validated_data["reason"],
+        version = figure_services.actual_return(
+            user=request.user, version=self.get_object(), reason=payload.validated_data["reason"],
             expected_lock_version=payload.validated_data["expected_lock_version"],
         )
         return Response(serializers.VersionDetailSerializer(version).data)
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-def _run_service(service, **kwargs):
-    """Translate the service layer's refusals into HTTP answers."""
-    try:
-        return service(**kwargs)
-    except figure_services.FigureValidationError as error:
-        raise exceptions.ValidationError(
-            {e.field: [exceptions.ErrorDetail(str(e.message), code=e.code)] for e in error.errors}
-        ) from error
-    except figure_services.ConflictError as error:
-        raise Conflict({"detail": str(error), "current_lock_version": error.current_lock_version}) from error
-    except figure_services.WorkflowError as error:
-        raise Conflict({"detail": str(error)}) from error
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(str(error) or None) from error

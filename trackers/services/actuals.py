@@ -17,34 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from trackers import signals
-from trackers.rules import department_answers_for
 from trackers.models import Actual, ActualVersion, Department, Indicator, Region
-from trackers.selectors import figure_context
-from trackers.validation import FieldError, figure_check, parse_decimal
-
-
-class FigureValidationError(Exception):
-    """The figure was refused; `errors` name each field and the reason. Nothing was stored."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
-
-
-class ConflictError(Exception):
-    """Someone else changed the figure since the caller read it."""
-
-    def __init__(self, actual: Actual, expected: int | None):
-        super().__init__(
-            _("This figure was changed by someone else (version %(current)s, you edited %(expected)s). "
-              "Reload it and apply your change again.")
-            % {"current": actual.lock_version, "expected": expected}
-        )
-        self.current_lock_version = actual.lock_version
-
-
-class WorkflowError(Exception):
-    """The action does not fit the figure's state (e.g. approving a draft)."""
+from trackers.selectors import department_answers_for_figure, figure_context
+from trackers.exceptions import ConflictError, FieldError, InvalidInput, WorkflowError
+from trackers.validation import figure_check, parse_decimal
 
 
 @dataclass(frozen=True)
@@ -74,7 +50,7 @@ def actual_save_draft(
     _require_submitter(user, department, figure)
     check = figure_validate(figure)
     if check.errors:
-        raise FigureValidationError(check.errors)
+        raise InvalidInput(check.errors)
     actual = _lock_figure(figure, expected_lock_version)
     open_version = actual.versions.filter(status__in=_OPEN).first()
     if open_version is None:
@@ -136,7 +112,7 @@ def actual_return(*, user, version: ActualVersion, reason: str, expected_lock_ve
     if version.status != ActualVersion.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted figure can be returned."))
     if not (reason or "").strip():
-        raise FigureValidationError([FieldError("reason", "required", _("Say why the figure is returned."))])
+        raise InvalidInput([FieldError("reason", "required", _("Say why the figure is returned."))])
     version.status = ActualVersion.Status.RETURNED
     version.return_reason = reason.strip()
     version.reviewed_by = user
@@ -171,14 +147,18 @@ def _bump(actual: Actual, expected: int | None) -> Actual:
     updated = Actual.objects.filter(pk=actual.pk, lock_version=expected).update(lock_version=F("lock_version") + 1)
     if not updated:
         actual.refresh_from_db()
-        raise ConflictError(actual, expected)
+        raise ConflictError(
+            _("This figure was changed by someone else (version %(current)s, you edited %(expected)s). "
+              "Reload it and apply your change again.") % {"current": actual.lock_version, "expected": expected},
+            actual.lock_version,
+        )
     return Actual.objects.select_related("indicator", "region").get(pk=actual.pk)
 
 
 def _new_version(actual: Actual, user, department, figure: FigureInput) -> ActualVersion:
     number = (actual.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     if number > 1 and not figure.correction_reason.strip():
-        raise FigureValidationError(
+        raise InvalidInput(
             [FieldError("correction_reason", "required", _("An approved figure can only be corrected with a reason."))]
         )
     return ActualVersion(actual=actual, number=number, created_by=user, department=department)
@@ -211,7 +191,7 @@ def _require_submitter(user, department: Department, figure: FigureInput) -> Non
         raise PermissionDenied(_("You may not submit this figure."))
     if not department.members.filter(pk=user.pk).exists():
         raise PermissionDenied(_("You do not belong to this department."))
-    if not department_answers_for(department, figure.indicator, figure.region):
+    if not department_answers_for_figure(department, figure.indicator, figure.region):
         raise PermissionDenied(_("This department does not answer for this figure."))
 
 

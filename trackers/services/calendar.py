@@ -6,7 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
-from trackers.models import ReportingObligation, Target
+from trackers.models import Answerer, Plan, ReportingObligation
 
 
 def due_date_for(year: int) -> dt.date:
@@ -15,25 +15,15 @@ def due_date_for(year: int) -> dt.date:
 
 @transaction.atomic
 def obligations_generate(year: int) -> int:
-    """Owe, for `year`, every figure a target of a plan running that year needs.
-
-    The lead departments owe it; where the plan names none, the co-operating ones do, and where
-    it names no department at all, the plan's coordinating departments do. Running
-    it again adds only what is new, and never removes an obligation already on the calendar.
-    """
-    targets = (
-        Target.objects.filter(plan__start_year__lte=year, plan__end_year__gte=year)
-        .select_related("plan")
-        .prefetch_related("lead_departments", "cooperating_departments", "plan__coordinating_departments")
+    """Owe, for `year`, every figure a target of a plan running that year needs, from the
+    departments accountable for it (kpis.core.responsibility: the leads, else the co-operating
+    departments, else the plan's coordinators). Running it again adds only what is new, and never
+    removes an obligation already on the calendar. Returns how many the year should hold."""
+    wanted = set(
+        Answerer.objects.filter(
+            accountable=True, target__plan__start_year__lte=year, target__plan__end_year__gte=year
+        ).values_list("department_id", "target__indicator_id", "target__region_id")
     )
-    wanted = set()
-    for target in targets:
-        departments = (
-            list(target.lead_departments.all())
-            or list(target.cooperating_departments.all())
-            or list(target.plan.coordinating_departments.all())
-        )
-        wanted.update((d.pk, target.indicator_id, target.region_id) for d in departments)
     due = due_date_for(year)
     ReportingObligation.objects.bulk_create(
         [
@@ -41,5 +31,11 @@ def obligations_generate(year: int) -> int:
             for d, i, r in sorted(wanted)
         ],
         ignore_conflicts=True,
+        batch_size=2000,
     )
     return len(wanted)
+
+
+def obligations_generate_for_plan(plan: Plan) -> int:
+    """The calendar of every year of a plan's period; called when a plan's promises change."""
+    return sum(obligations_generate(year) for year in range(plan.start_year, plan.end_year + 1))

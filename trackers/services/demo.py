@@ -13,10 +13,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from trackers import roles
-from trackers.models import Actual, ActualVersion, Plan, Target
+from trackers.models import Actual, ActualVersion, Department, Plan, Target
 from trackers.quantities import convert, unit_family
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
 from trackers.services.calendar import obligations_generate
@@ -105,16 +106,15 @@ def _user(User, username, role):
 
 
 def _plan_departments(plan: Plan):
-    departments = set(plan.coordinating_departments.all())
-    for target in plan.targets.prefetch_related("lead_departments", "cooperating_departments"):
-        departments.update(target.lead_departments.all())
-        departments.update(target.cooperating_departments.all())
-    return departments
+    """Every department that answers for a promise of the plan, and its coordinators."""
+    answering = Department.objects.filter(Q(answers__target__plan=plan) | Q(answers__milestone__plan=plan))
+    return set(answering) | set(plan.coordinating_departments.all())
 
 
 def _demo_series(target: Target, submitter, reviewer, rng: random.Random) -> int:
     """Invent a plausible series for a target's figure; some targets run ahead, some behind."""
-    department = submitter.departments.filter(pk__in=_responsible_ids(target)).first()
+    # Filed under a department accountable for the target, as its calendar owes it.
+    department = submitter.departments.filter(answers__target=target).order_by("-answers__accountable", "pk").first()
     if department is None:
         return 0
     pace = Decimal(str(rng.choice([0.7, 0.85, 0.95, 1.0, 1.05, 1.15])))
@@ -134,14 +134,6 @@ def _demo_series(target: Target, submitter, reviewer, rng: random.Random) -> int
         Actual.objects.filter(pk=version.actual_id).update(is_demo=True)
         created += 1
     return created
-
-
-def _responsible_ids(target: Target) -> list[int]:
-    ids = list(target.lead_departments.values_list("pk", flat=True))
-    ids += list(target.cooperating_departments.values_list("pk", flat=True))
-    if not ids:
-        ids = list(target.plan.coordinating_departments.values_list("pk", flat=True))
-    return ids
 
 
 def _demo_value(target: Target, year: int, pace: Decimal, rng: random.Random) -> Decimal:

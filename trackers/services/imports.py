@@ -18,15 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
 from trackers.selectors import obligation_list_for
-from trackers.services.actuals import (
-    ConflictError,
-    FigureInput,
-    FigureValidationError,
-    WorkflowError,
-    actual_submit_figure,
-    figure_validate,
-)
-from trackers.services.calendar import obligations_generate
+from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
+from trackers.services.actuals import FigureInput, actual_submit_figure, figure_validate
 from trackers.spreadsheets import COLUMNS
 
 Status = ActualVersion.Status
@@ -83,13 +76,9 @@ class SheetFigure:
 
 
 def figure_sheet(user, year: int) -> list[SheetFigure]:
-    """The figures the user's departments owe for `year`, in the calendar's order."""
-    obligations = list(obligation_list_for(user, year))
-    if not obligations and _year_is_planned(year) and user.departments.exists():
-        # The calendar for a planned year was never drawn up: draw it (adds only what is missing).
-        obligations_generate(year)
-        obligations = list(obligation_list_for(user, year))
-    return _sheet_figures(obligations, year)
+    """The figures the user's departments owe for `year`, in the calendar's order. A read: the
+    calendar is drawn up when plans change and every night (services.calendar)."""
+    return _sheet_figures(list(obligation_list_for(user, year)), year)
 
 
 def figure_template_rows(figures: list[SheetFigure]) -> list[dict]:
@@ -109,10 +98,6 @@ def figure_template_rows(figures: list[SheetFigure]) -> list[dict]:
         }
         for f in figures
     ]
-
-
-def _year_is_planned(year: int) -> bool:
-    return Plan.objects.filter(start_year__lte=year, end_year__gte=year).exists()
 
 
 def _sheet_figures(obligations, year: int) -> list[SheetFigure]:
@@ -284,7 +269,7 @@ def _rows_store(user, checked: list[_CheckedRow], result: ImportResult) -> None:
                 user=user, department=row.department, figure=row.figure,
                 expected_lock_version=row.lock_version,
             )
-        except FigureValidationError as refused:
+        except InvalidInput as refused:
             result.errors += [RowError(row.number, e.field, e.message) for e in refused.errors]
         except ConflictError as conflict:
             result.errors.append(RowError(row.number, "lock_version", str(conflict)))

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from trackers.models import DraftTarget, Indicator, Plan, PlanDraft, Region, Target
 from trackers.quantities import normalize_text
 from trackers.reading import read_plan
-from trackers.rules import is_administrator, is_reviewer
-from trackers.services.actuals import FigureValidationError
-from trackers.validation import FieldError
+from trackers.services.calendar import obligations_generate_for_plan
+from trackers.services.responsibility import answerers_refresh
+from trackers.exceptions import InvalidInput
+from trackers.exceptions import FieldError
 
 
 def _require_intake(user) -> None:
-    if not (is_reviewer(user) or is_administrator(user)):
+    if not user.has_perm("trackers.read_plans"):
         raise PermissionDenied(_("Only reviewers and administrators may read new plans."))
 
 
@@ -27,7 +28,7 @@ def plan_draft_create(*, user, title: str, region: Region, text: str, filename: 
     _require_intake(user)
     flat = normalize_text(text)
     if not flat:
-        raise FigureValidationError([FieldError("text", "required", _("The plan's text is empty."))])
+        raise InvalidInput([FieldError("text", "required", _("The plan's text is empty."))])
     plan_draft = PlanDraft.objects.create(title=title, region=region, text=flat, filename=filename, created_by=user)
     DraftTarget.objects.bulk_create([
         DraftTarget(
@@ -47,7 +48,7 @@ def draft_target_accept(*, user, draft: DraftTarget, plan: Plan, indicator: Indi
     _require_intake(user)
     draft = DraftTarget.objects.select_for_update().get(pk=draft.pk)
     if draft.status != DraftTarget.Status.PENDING or draft.kind != DraftTarget.Kind.TARGET:
-        raise FigureValidationError([FieldError("status", "not_pending", _("Only a pending target draft can be accepted."))])
+        raise InvalidInput([FieldError("status", "not_pending", _("Only a pending target draft can be accepted."))])
     fields = {
         "comparator": draft.comparator or "gte", "value": draft.value, "value_high": draft.value_high,
         "unit": draft.unit or indicator.unit, "year": draft.year, "aspirational": draft.aspirational,
@@ -56,7 +57,7 @@ def draft_target_accept(*, user, draft: DraftTarget, plan: Plan, indicator: Indi
     fields.update({k: v for k, v in edits.items() if v not in (None, "")})
     errors = _accept_errors(fields)
     if errors:
-        raise FigureValidationError(errors)
+        raise InvalidInput(errors)
     target = Target.objects.create(
         plan=plan, key=f"intake-{draft.pk}", indicator=indicator, region=draft.plan_draft.region,
         clause=draft.clause, value_text=draft.value_text or str(fields["value"]), comparator=fields["comparator"],
@@ -67,6 +68,8 @@ def draft_target_accept(*, user, draft: DraftTarget, plan: Plan, indicator: Indi
     draft.status, draft.reviewed_by, draft.reviewed_at, draft.accepted_target = (
         DraftTarget.Status.ACCEPTED, user, timezone.now(), target)
     draft.save()
+    answerers_refresh(targets=Target.objects.filter(pk=target.pk))
+    obligations_generate_for_plan(plan)
     return target
 
 

@@ -5,27 +5,18 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trackers.models import Milestone
-from trackers.services.actuals import FigureValidationError
-from trackers.validation import FieldError
-
-
-def milestone_answerable_by(milestone: Milestone, user) -> bool:
-    return Milestone.objects.filter(pk=milestone.pk).filter(
-        Q(lead_departments__members=user)
-        | Q(cooperating_departments__members=user)
-        | Q(departments_basis="none", plan__coordinating_departments__members=user)
-    ).exists()
+from trackers.exceptions import InvalidInput
+from trackers.exceptions import FieldError
 
 
 @transaction.atomic
 def milestone_complete(*, user, milestone: Milestone, completed_on: dt.date, evidence: str) -> Milestone:
     """Record completion with its evidence; django-simple-history keeps who and when."""
-    if not (user.has_perm("trackers.review_figure") or milestone_answerable_by(milestone, user)):
+    if not user.has_perm("trackers.record_milestone", milestone):
         raise PermissionDenied(_("You may not record this milestone."))
     errors = []
     if completed_on > timezone.localdate():
@@ -33,7 +24,7 @@ def milestone_complete(*, user, milestone: Milestone, completed_on: dt.date, evi
     if not (evidence or "").strip():
         errors.append(FieldError("evidence", "required", _("Describe the evidence that it was done.")))
     if errors:
-        raise FigureValidationError(errors)
+        raise InvalidInput(errors)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     milestone.completed_on = completed_on
     milestone.evidence = evidence.strip()

@@ -25,6 +25,8 @@ from trackers.models import (
 )
 from trackers.plan_fixtures import check_fixture, check_shared_codes, fixture_paths, read_fixture
 from trackers.quantities import normalize_text
+from trackers.services.calendar import obligations_generate_for_plan
+from trackers.services.responsibility import answerers_refresh_for_plan
 
 
 class FixtureError(ValueError):
@@ -101,6 +103,8 @@ def plan_load(data: dict, seed_text: str) -> Plan:
     plan.milestones.exclude(pk__in=[m.pk for m in milestones]).delete()
     plan.excluded.exclude(pk__in=[e.pk for e in excluded]).delete()
     plan.baselines.exclude(pk__in=[b.pk for b in baselines.values()]).delete()
+    answerers_refresh_for_plan(plan)
+    obligations_generate_for_plan(plan)
     return plan
 
 

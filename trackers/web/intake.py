@@ -13,10 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trackers.models import DraftTarget, Indicator, Plan, PlanDraft, Region
-from trackers.rules import is_administrator, is_reviewer
+from trackers.models import DraftTarget, Indicator, Plan, PlanDraft, Region, Target
 from trackers.services import intake
-from trackers.services.actuals import FigureValidationError
+from trackers.exceptions import InvalidInput
 
 
 class PlanTextForm(forms.Form):
@@ -65,12 +64,11 @@ class AcceptForm(forms.Form):
     value = forms.DecimalField(label=_("Value"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     comparator = forms.ChoiceField(label=_("Comparator"), required=False,
-                                   choices=[("", "—"), ("gte", "≥"), ("gt", ">"), ("approx", "≈"), ("range", "a–b"),
-                                            ("lte", "≤"), ("lt", "<")])
+                                   choices=[("", "—"), *Target.Comparator.choices])
 
 
 def _require_intake(user):
-    if not (is_reviewer(user) or is_administrator(user)):
+    if not user.has_perm("trackers.read_plans"):
         raise PermissionDenied
 
 
@@ -112,7 +110,7 @@ def draft_accept(request, pk: int):
                 user=request.user, draft=draft, plan=data["plan"], indicator=data["indicator"],
                 edits={"value": data["value"], "year": data["year"], "comparator": data["comparator"]},
             )
-        except FigureValidationError as refused:
+        except InvalidInput as refused:
             messages.error(request, " ".join(f"{e.field}: {e.message}" for e in refused.errors))
         else:
             messages.success(request, _("Accepted: %(target)s") % {"target": target})

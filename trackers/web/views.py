@@ -19,16 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trackers import spreadsheets
 from trackers.models import ActualVersion
-from trackers.rules import is_submitter
-from trackers.selectors import actual_list_for, completeness, plan_list, review_queue
-from trackers.services.actuals import (
-    ConflictError,
-    FigureValidationError,
-    WorkflowError,
-    actual_approve,
-    actual_return,
-    actual_submit_figure,
-)
+from kpis.core import vocabulary
+from kpis.core.vocabulary import figure_event
+from trackers.choices import labels
+from trackers.selectors import actual_list_for, completeness, history_actor, plan_list, review_queue
+from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
+from trackers.services.actuals import actual_approve, actual_return, actual_submit_figure
 from trackers.services.imports import figure_sheet, figure_template_rows, figures_import
 from trackers.spreadsheets import SpreadsheetError, plain_number
 
@@ -57,7 +53,7 @@ def _figure_submit(request):
                 user=request.user, department=form.cleaned_data["department"], figure=form.figure_input(),
                 expected_lock_version=form.cleaned_data["lock_version"],
             )
-        except FigureValidationError as refused:
+        except InvalidInput as refused:
             form.add_figure_errors(refused.errors)
         except ConflictError as conflict:
             form, status = form.after_conflict(str(conflict), conflict.current_lock_version), 409
@@ -168,7 +164,7 @@ def _review_action(request, version_id: int, *, approve: bool):
             )
     except ConflictError as conflict:
         messages.error(request, f"{conflict} {_current_value_note(version)}")
-    except FigureValidationError as refused:
+    except InvalidInput as refused:
         messages.error(request, " ".join(str(e.message) for e in refused.errors))
     except WorkflowError as refused:
         messages.error(request, str(refused))
@@ -190,31 +186,19 @@ def _current_value_note(version: ActualVersion) -> str:
 @require_GET
 def figure_history(request, actual_id: int):
     actual = get_object_or_404(actual_list_for(request.user), pk=actual_id)  # others' figures: 404
-    user = request.user
-    if not (user.has_perm("trackers.view_history")
-            or user.has_perm("trackers.submit_figure", (actual.indicator, actual.region))):
-        raise PermissionDenied
+    _require_perm(request.user, "trackers.view_figure_history", actual)
     versions = actual.versions.select_related("department", "created_by", "submitted_by", "reviewed_by")
     changes = (
         ActualVersion.history.filter(actual_id=actual.pk)
         .select_related("history_user").order_by("history_date", "history_id")
     )
+    events = labels(vocabulary.FIGURE_EVENTS)
     return _render(request, "trackers/history.html", {
         "actual": actual,
         "versions": [{"version": v, "value": plain_number(v.value)} for v in versions],
-        "changes": [{"record": c, "value": plain_number(c.value), "who": _who(c)} for c in changes],
+        "changes": [{"record": c, "value": plain_number(c.value), "who": _username(history_actor(c)),
+                     **_event(c, events)} for c in changes],
     })
-
-
-def _who(record) -> str:
-    """The signed-in user of the request that made the change; outside a request (shell, Celery),
-    the person the version names for that step."""
-    person = record.history_user or {
-        ActualVersion.Status.SUBMITTED: record.submitted_by,
-        ActualVersion.Status.APPROVED: record.reviewed_by,
-        ActualVersion.Status.RETURNED: record.reviewed_by,
-    }.get(record.status, record.created_by)
-    return person.get_username() if person else ""
 
 
 # Completeness
@@ -243,13 +227,21 @@ def _render(request, template: str, context: dict, status: int = 200):
 
 
 def _require_submitter(user) -> None:
-    if not is_submitter.test(user):
+    _require_perm(user, "trackers.submit_figures")
+
+
+def _require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
         raise PermissionDenied
 
 
-def _require_perm(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
+def _event(record, events: dict[str, str]) -> dict:
+    event = figure_event(record.history_type, record.status, record.number)
+    return {"event": event, "event_label": events[event]}
+
+
+def _username(user) -> str:
+    return user.get_username() if user else ""
 
 
 def _year(params) -> int:

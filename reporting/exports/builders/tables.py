@@ -15,27 +15,38 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import STATUSES
+from kpis.core import vocabulary
 from reporting.models import ScopeType
-from trackers.models import ActualVersion, Baseline, Target
 from trackers.spreadsheets import plain_number
 
 from ..report import REPORT_SCHEMA, GapReport, Generation
 
-STATUS_LABELS = dict(STATUSES)
-MILESTONE_STATE_LABELS = {
-    "pending": _("in progress, not yet due"),
-    "overdue": _("overdue, not done"),
-    "done": _("done on time"),
-    "done_late": _("done late"),
-    "unknown": _("not computed for this date"),
-}
-VERSION_STATUS_LABELS = dict(ActualVersion.Status.choices)
-FIGURE_STATE_LABELS = {**VERSION_STATUS_LABELS, "missing": _("nothing submitted")}
-CHANGE_LABELS = {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}
-COMPARATOR_LABELS = dict(Target.Comparator.choices)
-BASIS_LABELS = dict(Target.Basis.choices)
-QUALIFIER_LABELS = dict(Baseline.Qualifier.choices)
+
+class _Labels(Mapping):
+    """Code -> label of a vocabulary, translated in the language active when a cell is written."""
+
+    def __init__(self, vocabulary_: dict[str, str]):
+        self._vocabulary = vocabulary_
+
+    def __getitem__(self, code):
+        return gettext(self._vocabulary[code])
+
+    def __iter__(self):
+        return iter(self._vocabulary)
+
+    def __len__(self):
+        return len(self._vocabulary)
+
+
+STATUS_LABELS = _Labels(vocabulary.STATUSES)
+MILESTONE_STATE_LABELS = _Labels(vocabulary.MILESTONE_STATE_LABELS)
+VERSION_STATUS_LABELS = _Labels(vocabulary.VERSION_STATUSES)
+FIGURE_STATE_LABELS = _Labels({**vocabulary.VERSION_STATUSES, "missing": vocabulary.gettext_noop("nothing submitted")})
+CHANGE_LABELS = _Labels(vocabulary.FIGURE_EVENTS)
+COMPARATOR_LABELS = _Labels(vocabulary.COMPARATORS)
+BASIS_LABELS = _Labels(vocabulary.BASES)
+QUALIFIER_LABELS = _Labels(vocabulary.BASELINE_QUALIFIERS)
+LATEST_KIND_LABELS = _Labels(vocabulary.LATEST_VALUE_KINDS)
 SCOPE_LABELS = dict(ScopeType.choices)
 NUMERIC_KINDS = frozenset({"number", "int", "percent"})
 
@@ -73,6 +84,7 @@ def target_columns() -> tuple[Column, ...]:
         Column("baseline_year", _("Baseline year"), "int", width=10),
         Column("latest_year", _("Latest year"), "int", width=10),
         Column("latest_value", _("Latest approved value"), "number", width=16),
+        Column("latest_kind", _("Latest value is"), "code", width=14, labels=LATEST_KIND_LABELS),
         Column("unit", _("Unit"), width=8),
         Column("figure_version", _("Figure version"), "int", width=8),
         Column("figure_department", _("Reported by department"), width=18),
@@ -82,6 +94,8 @@ def target_columns() -> tuple[Column, ...]:
         Column("approved_at", _("Approved at"), "datetime", width=19),
         Column("figure_source", _("Source of the figure"), width=22),
         Column("progress", _("Progress to target"), "percent", width=10),
+        Column("expected_progress", _("Expected progress by now"), "percent", width=10),
+        Column("expected_value", _("Expected value by now"), "number", width=16),
         Column("gap", _("Gap"), "number", width=16),
         Column("required_growth", _("Required growth per year"), "percent", width=12),
         Column("years_left", _("Years left"), "int", width=8),
@@ -142,7 +156,7 @@ def history_columns() -> tuple[Column, ...]:
         Column("status", _("Status"), "code", width=10, labels=VERSION_STATUS_LABELS),
         Column("value", _("Value"), "number", width=16),
         Column("unit", _("Unit"), width=8),
-        Column("department", _("Department"), width=18),
+        Column("department", _("Filed under department"), width=18),
         Column("source", _("Source of the figure"), width=24),
         Column("return_reason", _("Reason for return"), width=24),
         Column("correction_reason", _("Reason for correction"), width=24),
@@ -228,6 +242,7 @@ def display(column: Column, value) -> str:
         return ""
     if column.kind == "code":
         return str((column.labels or {}).get(value, value))
+
     if column.kind == "bool":
         return gettext("yes") if value else gettext("no")
     if column.kind == "percent":

@@ -1,0 +1,59 @@
+"""The stored progress of targets through the API: what the engine said at an as-of date,
+exactly as pages and reports show it (they read the same snapshots)."""
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from kpis.models import ProgressSnapshot, Status
+from kpis.selectors import latest_snapshot_date
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    target = serializers.IntegerField(source="target_id", read_only=True)
+    plan = serializers.CharField(source="target.plan.code", read_only=True)
+    target_key = serializers.CharField(source="target.key", read_only=True)
+    basis = serializers.CharField(
+        source="target.basis", read_only=True,
+        help_text="level | cumulative | annual. For cumulative targets latest_value is the running total of the "
+                  "yearly additions since the plan began (累计), not a single year's figure.",
+    )
+    unit = serializers.CharField(source="target.indicator.unit", read_only=True)
+
+    class Meta:
+        model = ProgressSnapshot
+        fields = [
+            "target", "plan", "target_key", "as_of", "status", "basis", "unit", "latest_year", "latest_value",
+            "target_value", "progress", "expected_progress", "gap", "trajectory_value", "projection",
+            "actual_growth", "required_growth", "years_left", "years_met", "years_due", "achieved",
+            "reason", "reason_zh", "method_version",
+        ]
+
+
+class ProgressFilter(django_filters.FilterSet):
+    as_of = django_filters.DateFilter(method="filter_as_of", help_text="Default: the latest date with snapshots.")
+    plan = django_filters.CharFilter(field_name="target__plan__code", max_length=96)
+    region = django_filters.CharFilter(field_name="target__region__code", max_length=64)
+    indicator = django_filters.CharFilter(field_name="target__indicator__code", max_length=96)
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    target = django_filters.NumberFilter(field_name="target_id", min_value=1)
+
+    class Meta:
+        model = ProgressSnapshot
+        fields = ["as_of", "plan", "region", "indicator", "status", "target"]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("as_of"):
+            queryset = queryset.filter(as_of=latest_snapshot_date())
+        return super().filter_queryset(queryset)
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.filter(as_of=value)
+
+
+@extend_schema_view(list=extend_schema(summary="Stored progress of targets at an as-of date"))
+class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProgressSerializer
+    filterset_class = ProgressFilter
+    queryset = ProgressSnapshot.objects.select_related("target__plan", "target__indicator").order_by("as_of", "target_id")

@@ -1,0 +1,126 @@
+"""Every word the service uses about promises and figures, defined once: code -> English label.
+
+The models build their choices and check constraints from these dictionaries, the engine checks
+its inputs against them, and pages and reports translate the labels where they show them (the
+labels are msgids of the catalogue; `gettext_noop` lets makemessages find them without Django).
+Dictionaries keep their order: it is the order pages and reports list the codes in.
+"""
+
+from __future__ import annotations
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogue; it is translated where it is shown."""
+    return message
+
+
+# What a promise compares the figure with.
+COMPARATORS = {
+    "gte": gettext_noop("at least"),
+    "gt": gettext_noop("more than"),
+    "approx": gettext_noop("about"),
+    "range": gettext_noop("range"),
+    "lte": gettext_noop("at most"),
+    "lt": gettext_noop("less than"),
+    "eq": gettext_noop("exactly"),
+}
+COMPARATOR_SYMBOLS = {"gte": "≥", "gt": ">", "approx": "≈", "range": "a–b", "lte": "≤", "lt": "<", "eq": "="}
+
+# What the promised number is a number of.
+BASES = {
+    "level": gettext_noop("level in the target year"),
+    "cumulative": gettext_noop("cumulative over the plan period"),
+    "annual": gettext_noop("every year (recurring)"),
+}
+# What a snapshot's latest value is, by basis: a cumulative target's is the running total (累计).
+LATEST_VALUE_KINDS = {
+    "level": gettext_noop("figure for the year"),
+    "cumulative": gettext_noop("cumulative total"),
+    "annual": gettext_noop("figure for the year"),
+}
+DIRECTIONS = {"higher": gettext_noop("higher is better"), "lower": gettext_noop("lower is better")}
+KINDS = {
+    "flow": gettext_noop("annual flow"),
+    "stock": gettext_noop("stock at year end"),
+    "share": gettext_noop("share (%)"),
+    "rate": gettext_noop("rate or intensity (%)"),
+    "count": gettext_noop("count"),
+}
+# Kinds whose level grows by a rate, so their expected path is geometric; the rest are linear.
+GEOMETRIC_KINDS = ("flow", "stock")
+# How the plan qualifies a baseline it states ("超过5000亿元", "约50亿元").
+BASELINE_QUALIFIERS = {
+    "exact": gettext_noop("exactly"),
+    "over": gettext_noop("more than (超过)"),
+    "about": gettext_noop("about (约)"),
+    "at_least": gettext_noop("at least (以上)"),
+    "under": gettext_noop("less than"),
+}
+
+# Where a target stands, worst news last but for "no data"; the order pages and reports use.
+STATUSES = {
+    "achieved": gettext_noop("achieved"),
+    "on_track": gettext_noop("on track"),
+    "at_risk": gettext_noop("at risk"),
+    "off_track": gettext_noop("off track"),
+    "overdue": gettext_noop("overdue"),
+    "no_data": gettext_noop("no data"),
+}
+
+# Where a dated deliverable stands on a day; "unknown" is shown where no state was computed.
+MILESTONE_STATES = {
+    "done": gettext_noop("done on time"),
+    "done_late": gettext_noop("done late"),
+    "pending": gettext_noop("not yet due"),
+    "overdue": gettext_noop("overdue, not done"),
+}
+MILESTONE_NOT_COMPUTED = "unknown"
+MILESTONE_STATE_LABELS = {**MILESTONE_STATES, MILESTONE_NOT_COMPUTED: gettext_noop("not computed for this date")}
+
+# Who answers for a promise (see kpis.core.responsibility).
+ANSWERING_ROLES = {
+    "lead": gettext_noop("lead"),
+    "cooperating": gettext_noop("co-operating"),
+    "coordinating": gettext_noop("coordinating the plan"),
+}
+# Where the departments of a promise come from.
+DEPARTMENT_BASES = {
+    "stated": gettext_noop("stated in the clause's bracket"),
+    "inferred": gettext_noop("inferred from the delivering task"),
+    "none": gettext_noop("not named"),
+}
+
+# A reported figure's version: draft -> submitted -> approved, or returned -> resubmitted;
+# an approved version a correction replaces becomes superseded.
+VERSION_STATUSES = {
+    "draft": gettext_noop("draft"),
+    "submitted": gettext_noop("submitted"),
+    "approved": gettext_noop("approved"),
+    "returned": gettext_noop("returned"),
+    "superseded": gettext_noop("superseded"),
+}
+OPEN_VERSION_STATUSES = ("draft", "submitted", "returned")
+
+# What one recorded change of a version was, for audit trails (see figure_event).
+FIGURE_EVENTS = {
+    "saved": gettext_noop("draft saved"),
+    "edited": gettext_noop("edited"),
+    "submitted": gettext_noop("submitted"),
+    "corrected": gettext_noop("correction submitted"),
+    "approved": gettext_noop("approved"),
+    "returned": gettext_noop("returned"),
+    "superseded": gettext_noop("superseded by a correction"),
+    "deleted": gettext_noop("deleted"),
+}
+
+
+def figure_event(history_type: str, status: str, number: int) -> str:
+    """What a recorded change of a figure's version was, from the record's kind ("+" created,
+    "~" changed, "-" deleted), the status it left and the version number (above 1: a correction)."""
+    if history_type == "-":
+        return "deleted"
+    if history_type == "+":
+        return "saved"
+    if status == "submitted":
+        return "corrected" if number > 1 else "submitted"
+    return {"approved": "approved", "returned": "returned", "superseded": "superseded"}.get(status, "edited")
