@@ -181,7 +181,26 @@ def read_plan(text: str) -> list[Draft]:
         drafts += _milestones(flat, start, sentence, departments, kind)
         carried = _carried_year(sentence, plan) or carried
         previous_kind, after_semicolon = kind, canon[end: end + 1] == "；"
+    return _multiples_of_stated_bases(drafts)
+
+
+def _multiples_of_stated_bases(drafts: list[Draft]) -> list[Draft]:
+    """倍增 or 翻一番 of a base the plan states (2022年营业收入为300亿元 … 实现倍增) is 2 × that base."""
+    for index, draft in enumerate(drafts):
+        if draft.kind != "target" or draft.unit != "倍" or draft.value_text == str(draft.value):
+            continue
+        for base in reversed(drafts[max(0, index - 6): index]):
+            if base.kind == "baseline" and base.value is not None and base.unit and _shares_subject(base, draft):
+                draft.value, draft.unit = base.value * draft.value, base.unit
+                draft.reasons += ("implied_multiple",) if "implied_multiple" not in draft.reasons else ()
+                break
     return drafts
+
+
+def _shares_subject(base: Draft, draft: Draft) -> bool:
+    words = {base.subject[i: i + 2] for i in range(len(base.subject) - 1)}
+    return any(draft.clause[i: i + 2] in words for i in range(len(draft.clause) - 1)) or not draft.subject
+
 
 
 # --- the text and its structure ---
@@ -231,12 +250,14 @@ def _sentences(canon: _Canon):
 def _plan_facts(canon: _Canon) -> _Plan:
     head = canon[:400]
     title_range = TITLE_RANGE.search(head)
-    forward_years = [int(next(g for g in m.groups() if g)) for m in FORWARD_YEAR.finditer(canon)]
+    forward_years = [int(next(g for g in m.groups() if g)) for m in FORWARD_YEAR.finditer(canon)
+                     if not (not (m.group(1)) and _looks_back(canon, m))]
     periods = [PERIOD_END[m.group(1)] for m in PERIOD.finditer(canon)]
     if title_range:
         end_year, written = int(title_range.group(2)), int(title_range.group(1))
     else:
-        counts = Counter(y for y in forward_years if y >= 2000)
+        explicit = [int(next(g for g in m.groups()[:2] if g)) for m in FORWARD_YEAR.finditer(canon) if m.group(1) or m.group(2)]
+        counts = Counter(explicit or [y for y in forward_years if y >= 2000])
         end_year = max(counts, key=lambda y: (counts[y], -y)) if counts else (max(periods) if periods else None)
         dates = [int(y) for y in re.findall(r"(20\d\d)(?:年\d{1,2}月|-\d{1,2}-\d{1,2}|-\d{4})", canon)]
         written = min(dates) if dates else (end_year - 3 if end_year else None)
@@ -325,8 +346,8 @@ def _bare_years(sentence: str) -> list[str]:
     """Years that are neither forward (到2025年) nor base years (比2019年) nor dates (2023年10月)."""
     years = []
     for match in YEAR.finditer(sentence):
-        before, after = sentence[max(0, match.start() - 2): match.start()], sentence[match.end(): match.end() + 2]
-        if re.search(r"[到至在]$|力争$|争取$", before) or re.match(r"\d|底前|前|末前", after) or re.match(r"\d{1,2}月", after):
+        before, after = sentence[max(0, match.start() - 3): match.start()], sentence[match.end(): match.end() + 2]
+        if re.search(r"[到至在]$|力争$|争取$", before) and not _looks_back(sentence, match) or re.match(r"\d|底前|前|末前", after) or re.match(r"\d{1,2}月", after):
             continue
         if re.search(r"[比较以与]$", before):
             continue
@@ -348,7 +369,7 @@ def _forward_years(sentence: str, plan: _Plan) -> list[tuple[int, int]]:
         index = next(i for i, g in enumerate(match.groups(), 1) if g)
         year = int(match.group(index))
         bare = index >= 3
-        if match.start(index) in base_positions or (bare and _is_past_year(year, plan)):
+        if match.start(index) in base_positions or (bare and (_is_past_year(year, plan) or _looks_back(sentence, match))):
             continue
         found.append((match.start(), year))
     for match in re.finditer(r"十([三四五])五”?(?:期末|期间|时期)", sentence):
@@ -356,6 +377,11 @@ def _forward_years(sentence: str, plan: _Plan) -> list[tuple[int, int]]:
         if not plan.end_year or end >= plan.end_year:
             found.append((match.start(), end))
     return sorted(found)
+
+
+def _looks_back(text: str, match: re.Match) -> bool:
+    """截至2021年，… names the date of a position reached, not a target year."""
+    return bool(re.search(r"(?:截至|截止到?)$", text[max(0, match.start() - 3): match.start()]))
 
 
 def _carried_year(sentence: str, plan: _Plan) -> int | None:
@@ -393,6 +419,9 @@ def _quantities(flat, canon, offset, sentence, plan, carried, kind, section_kind
             basis=_basis(sentence, clause, found), sentence_kind=kind,
         )
         draft.comparator = _comparator(sentence, found, max(previous_end, clause_start))
+        per = re.search(r"每(万|千|百)?(人口|人|户|平方公里)", sentence[clause_start: found.start])
+        if per and "/" not in draft.unit:
+            draft.unit = f"{draft.unit}/{per.group(1) or ''}{'人' if per.group(2) == '人口' else per.group(2)}"
         draft.subject = _subject(sentence, clause_start, clause_end, found)
         if draft_kind == "baseline":
             draft.qualifier = _qualifier(sentence, found)
@@ -400,7 +429,7 @@ def _quantities(flat, canon, offset, sentence, plan, carried, kind, section_kind
             draft.lead_departments, draft.cooperating_departments = departments
         draft.reasons = _reasons(sentence, clause, found, draft, kind, section_kind, year_reason)
         draft.confidence = _confidence(draft.reasons, draft_kind)
-        if draft_kind == "target" and _is_headline(canon, offset, sentence):
+        if draft_kind == "target" and _is_headline(canon, offset, offset + len(sentence), sentence):
             draft.reasons += ("headline",)
             draft.confidence = min(draft.confidence, 0.3)
         drafts.append(draft)
@@ -583,10 +612,10 @@ def _year_for(sentence: str, position: int, plan: _Plan, carried: int | None, ki
 
 
 def _basis(sentence: str, clause: str, found: _Found) -> str:
-    before = sentence[max(0, found.start - 12): found.start]
-    if re.search(r"每年|年均|年平均|年度", before):
+    head = clause[: clause.find(found.text)] if found.text in clause else sentence[max(0, found.start - 12): found.start]
+    if re.search(r"每年|年均|年平均|年度", head):
         return "annual"
-    if re.search(r"新增|累计|新建|新培育|新引进", clause[: clause.find(found.text) if found.text in clause else None]):
+    if re.search(r"新增|累计|新建|新培育|新引进", head):
         return "cumulative"
     return "level"
 
@@ -633,7 +662,8 @@ def _subject(sentence: str, clause_start: int, clause_end: int, found: _Found) -
     verb; when only a verb is left (培育上市企业12家 has one before), the words after the unit."""
     head = sentence[clause_start: found.start]
     head = re.sub(r"^.*?20\d\d年(?:底|末)?(?:前)?[，]?", "", head)
-    head = re.sub(r"^(?:力争|争取|努力|确保|其中|同时|并|全省|全市|全区|我省|我市|本市|届时|实现)+", "", head)
+    head = re.sub(r"^(?:力争|争取|努力|确保|其中|同时|并|全省|全市|全区|我省|我市|本市|届时|实现|每年|年均)+", "", head)
+    head = re.sub(r"^每(?:万|千|百)?(?:人口|人|户)(?:拥有)?", "", head)
     head = re.sub(r"(?:达到|达|突破|超过|超|为|稳定在|保持在|控制在|提高到|提升到|提高|提升|增长|增加|降至|下降|降低|"
                   r"实现|力争|争取|不低于|不少于|不超过|约|近|比20\d\d年|较20\d\d年|年均|每年|占比|占)+$", "", head)
     head = re.sub(r"^(?:培育|建设|建成|打造|形成|新增|引进|新建|开通|创建|聚集|集聚|认定|发布|制定|推动|带动|引领带动|启动|"
@@ -687,9 +717,11 @@ def _confidence(reasons: tuple[str, ...], kind: str) -> float:
     return round(max(0.05, min(0.98, score)), 2)
 
 
-def _is_headline(canon: str, offset: int, sentence: str) -> bool:
-    """A short title line before the body (浙江：到2025年…比重达60%左右) restates a goal of the body."""
-    return offset < 200 and len(sentence) < 40 and ("：" in sentence[:8] or offset == 0) and "，" not in sentence
+def _is_headline(canon: str, offset: int, end: int, sentence: str) -> bool:
+    """A short title line before the body (浙江：到2025年…比重达60%左右) restates a goal of the body:
+    it ends at a line break without punctuation and more text follows."""
+    return (offset < 200 and len(sentence) < 40 and "，" not in sentence and end < len(canon) - 40
+            and canon[end: end + 1] not in "。；！？")
 
 
 # --- milestones and departments ---
