@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from trackers.quantities import base_amount, measure_family, normalize_text  # noqa: E402
-from trackers.reading import LOW_CONFIDENCE, read_plan  # noqa: E402
+from trackers.quantities import base_amount, measure_family, normalize_text
+from trackers.reading import LOW_CONFIDENCE, read_plan
 
 CORPUS = ROOT / "fixtures" / "reader_corpus"
 FIELDS = ("value", "unit", "year", "comparator")
@@ -151,7 +151,7 @@ def _reference(flat: str, row: dict, clauses: list[str]) -> Reference:
 
 def _number_position(draft) -> int:
     inside = draft.clause.find(draft.value_text)
-    return draft.start + (inside if inside >= 0 else 0)
+    return draft.start + (max(inside, 0))
 
 
 def _same_value(draft, reference: Reference) -> bool:
@@ -160,9 +160,7 @@ def _same_value(draft, reference: Reference) -> bool:
     if "/" in reference.value:
         wanted = Fraction(reference.value)
         return abs(Fraction(str(draft.value)) - wanted) < Fraction(1, 10**9)
-    wanted, wanted_unit = base_amount(Decimal(reference.value), reference.unit)
-    got, got_unit = base_amount(draft.value, draft.unit)
-    return got == wanted
+    return base_amount(draft.value, draft.unit)[0] == base_amount(Decimal(reference.value), reference.unit)[0]
 
 
 def _same_unit(draft, reference: Reference) -> bool:

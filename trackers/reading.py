@@ -492,10 +492,7 @@ def _noise(sentence: str, found: _Found, previous_end: int) -> str:
         return "name" if _in_quotes(sentence, start) else ""
     if re.match(r"\d+\.\d*$|\d+$", text) and not found.unit:
         return "bare"
-    if before.endswith(("第", "十", "每", "前", "近", "约第")) and not before.endswith("约"):
-        if before.endswith("每") or before.endswith("第") or (before.endswith("十") and re.match(r"五", text)):
-            return "ordinal"
-    if before.endswith(("第", "每")):
+    if before.endswith(("第", "每")) or (before.endswith("十") and text.startswith("五")):
         return "ordinal"
     if re.match(r"[年月日号期版届次批]", after) and found.unit in ("", "次", "批") or re.match(r"[年月日]|号|期|版|届", after):
         return "date"
@@ -503,16 +500,13 @@ def _noise(sentence: str, found: _Found, previous_end: int) -> str:
         return "name"
     if any(sentence.startswith(word, start) for word in NOT_A_NUMBER_WORD):
         return "name"
-    if text in ("一批", "一个", "一家") and re.match(r"[^\d]", after[:1] or "。"):
-        if text == "一批":
-            return "name"
     if PAGE_FURNITURE.search(before):
         return "furniture"
     if found.unit in ("条", "项", "个", "大") and (LIST_COUNT.match(after) or (LIST_VERB.search(before) and LIST_COUNT.match(after))):
         return "list"
     if re.fullmatch(r"一[个支家套座项条种批]", text) and not _counted_one(sentence, found):
         return "article"  # 建设一支队伍: an article, not a count to track
-    if re.search(r"(?<![控稳保维降])在$", before) and re.match(r"以下|以上|以内", after):
+    if re.search(r"(?<!控制)(?<!稳定)(?<!保持)(?<!维持)在$", before) and re.match(r"以下|以上|以内", after):
         return "condition"  # 建筑面积在300平方米以下的: a condition of a rule
     if re.match(r"(?:以下|以上)的", after) and found.unit != "%":
         return "qualifier"

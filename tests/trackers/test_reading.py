@@ -181,3 +181,23 @@ def test_a_thirty_thousand_character_plan_reads_in_well_under_a_second():
     began = time.perf_counter()
     read_plan(text)
     assert time.perf_counter() - began < 0.5
+
+
+def test_a_share_kept_at_a_level_is_a_target_but_a_rules_threshold_is_not():
+    assert only_target("到2026年，制造业增加值占比稳定在35%以上。", value=Decimal(35), comparator="gte")
+    assert targets("建筑面积在500平方米以下的托育机构，可简化审批程序。") == []
+
+
+def test_held_out_figures_do_not_regress():
+    """Floors recorded in docs/reader.md for the held-out third of the corpus (never used to tune)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from evaluate_reader import evaluate, load_corpus
+
+    result = evaluate(load_corpus("held_out"))
+    whole, goal = result["whole"], result["goal"]
+    assert whole.precision >= 0.90 and whole.recall >= 0.95
+    assert goal.precision >= 0.95 and goal.recall >= 0.95
+    assert min(whole.accuracy(name) for name in ("value", "unit", "year", "comparator")) >= 0.95
