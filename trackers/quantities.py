@@ -102,3 +102,55 @@ def _money_follows(text: str, end: int) -> bool:
 def normalize_text(text: str) -> str:
     """The seeds are wrapped at arbitrary points: clauses are compared with whitespace removed."""
     return re.sub(r"\s+", "", text)
+
+
+# --- Units the plan reader also reads (additive: the functions above keep their behaviour). ---
+# Families a reviewer must not confuse: an area is not a count, 个百分点 is not 个, 台/万人 is a
+# density, not a number of people.
+READER_FAMILIES = {
+    "个百分点": "percentage_point", "百分点": "percentage_point",
+    "倍": "multiple",
+    "平方米": "area", "平方公里": "area", "公顷": "area", "亩": "area",
+    "千瓦": "power", "兆瓦": "power", "吉瓦": "power", "千瓦时": "energy",
+    "吨": "mass", "人次": "visits", "": "ratio",
+}
+EXTRA_COUNT_UNITS = frozenset("辆艘架株头只口栋间处")
+_PREFIX_FACTORS = (("万亿", Decimal(10) ** 12), ("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4))
+
+
+def measure_family(unit: str) -> str:
+    """unit_family widened to the reader's units; rates such as 台/万人 or 吨/日 are their own family."""
+    if "/" in unit:
+        numerator, _, denominator = unit.partition("/")
+        return f"{measure_family(numerator)}/{base_amount(Decimal(1), denominator)[1]}"
+    if unit in MONEY_FACTORS:
+        return "money"
+    if unit in READER_FAMILIES:
+        return READER_FAMILIES[unit]
+    if unit in COUNT_UNITS or unit in EXTRA_COUNT_UNITS:
+        return "count"
+    if unit in PERCENT_UNITS:
+        return "percent"
+    for prefix, _factor in _PREFIX_FACTORS:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return measure_family(unit[len(prefix):])
+    return f"other:{unit}"
+
+
+def base_amount(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    """The same amount in its base unit: 1.3万亿元 -> 1.3e12 元, 300万亩 -> 3e6 亩, 50万元/人 -> 5e5 元/人."""
+    if "/" in unit:
+        numerator, _, denominator = unit.partition("/")
+        amount, base = base_amount(value, numerator)
+        return amount, f"{base}/{denominator}"
+    if unit in MONEY_FACTORS:
+        return value * MONEY_FACTORS[unit], "元"
+    if unit in PERCENT_UNITS:
+        return value, "%"
+    if unit == "百分点":
+        return value, "个百分点"
+    for prefix, factor in _PREFIX_FACTORS:
+        rest = unit[len(prefix):]
+        if unit.startswith(prefix) and rest and not measure_family(rest).startswith("other:"):
+            return value * factor, rest
+    return value, unit
