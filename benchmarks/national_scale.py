@@ -80,7 +80,8 @@ def generate(regions: int, targets_per_region: int, years: int, seed: int = 7) -
                 value = Decimal(int(rng.integers(50, 100))) if indicator.unit == "%" else Decimal(int(rng.integers(100, 5000)))
                 target_rows.append(Target(
                     plan=plan, key=f"r{region.pk}-i{k}", indicator=indicator, region=region, clause="基准",
-                    value_text=str(value), comparator=["gte", "gt", "approx", "lte"][k % 4] if indicator.direction == "higher" or k % 4 == 3 else "lte",
+                    value_text=str(value),
+                    comparator=["gte", "gt", "approx", "lte"][k % 4] if indicator.direction == "higher" or k % 4 == 3 else "lte",
                     value=value, unit=indicator.unit, year=FIRST_YEAR + years - 1,
                     basis="annual" if k % 17 == 16 else ("cumulative" if k % 13 == 12 else "level"),
                 ))
@@ -111,7 +112,7 @@ def generate(regions: int, targets_per_region: int, years: int, seed: int = 7) -
 
 
 def _bench_filter(model):
-    from trackers.models import ActualVersion, Actual, Department, Indicator, Plan, Target
+    from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Target
 
     return {
         ActualVersion: {"actual__region__code__startswith": "bench-"},

@@ -1,7 +1,6 @@
 """Computed progress, stored so that pages and reports read it instead of recomputing, and so
 that a report for a past as-of date can be rebuilt exactly."""
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
@@ -79,6 +78,9 @@ class MilestoneSnapshot(models.Model):
             models.CheckConstraint(condition=one_of("state", vocabulary.MILESTONE_STATES), name="milestone_state_valid"),
         ]
 
+    def __str__(self):
+        return f"{self.milestone} @ {self.as_of}: {self.state}"
+
 
 class RecomputeRequest(models.Model):
     """The outbox: a recomputation owed, written in the same transaction as the approval that
@@ -99,6 +101,9 @@ class RecomputeRequest(models.Model):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["completed_at", "dispatched_at"])]
 
+    def __str__(self):
+        return f"{self.reason or 'recompute'} ({len(self.target_ids)} targets, {self.as_of})"
+
 
 class RecomputeRun(models.Model):
     """A log line per recomputation: when, for what, how long, how many snapshots."""
@@ -114,3 +119,6 @@ class RecomputeRun(models.Model):
         verbose_name = _("recomputation run")
         verbose_name_plural = _("recomputation runs")
         ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.scope} @ {self.as_of}: {self.snapshots_written} snapshots"

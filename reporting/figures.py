@@ -30,7 +30,7 @@ def status_counts_figure(table: pd.DataFrame, labels: dict, title: str, axis: di
     counts = table.groupby(["plan", "status"]).size().unstack(fill_value=0).reindex(columns=STATUS_ORDER, fill_value=0)
     figure = go.Figure()
     for status in STATUS_ORDER:
-        values = counts[status] if status in counts else []
+        values = counts.get(status, [])
         figure.add_bar(
             name=labels[status], y=list(counts.index), x=list(values), orientation="h",
             marker={"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},

@@ -6,6 +6,7 @@ left alone.
 """
 import re
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -80,9 +81,9 @@ def fill(po_text, table):
 if __name__ == "__main__":
     po_path, table = sys.argv[1], {}
     for table_path in sys.argv[2:]:
-        table.update(yaml.safe_load(open(table_path, encoding="utf-8")) or {})
-    text, missing = fill(drop_guesses(open(po_path, encoding="utf-8").read()), table)
+        table.update(yaml.safe_load(Path(table_path).read_text(encoding="utf-8")) or {})
+    text, missing = fill(drop_guesses(Path(po_path).read_text(encoding="utf-8")), table)
     text = re.sub(r'"Plural-Forms:.*?\\n"', '"Plural-Forms: nplurals=1; plural=0;\\\\n"', text)
-    open(po_path, "w", encoding="utf-8").write(text)
+    Path(po_path).write_text(text, encoding="utf-8")
     for m in missing:
         print("untranslated:", m)

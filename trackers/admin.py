@@ -3,16 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    DraftTarget,
-    PlanDraft,
     Actual,
     ActualVersion,
     Baseline,
     Department,
+    DraftTarget,
     ExcludedPromise,
     Indicator,
     Milestone,
     Plan,
+    PlanDraft,
     Region,
     Target,
 )

@@ -184,7 +184,9 @@ class Baseline(models.Model):
         ordering = ["plan", "key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="baseline_unique_key_in_plan"),
-            models.CheckConstraint(condition=one_of("qualifier", vocabulary.BASELINE_QUALIFIERS), name="baseline_qualifier_valid"),
+            models.CheckConstraint(
+                condition=one_of("qualifier", vocabulary.BASELINE_QUALIFIERS), name="baseline_qualifier_valid"
+            ),
         ]
 
     def __str__(self):
@@ -555,3 +557,6 @@ class DraftTarget(models.Model):
                 name="draft_accepted_target_has_target",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value_text or self.clause[:20]}"

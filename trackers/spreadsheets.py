@@ -82,8 +82,10 @@ def _csv_table(data: bytes) -> list[list]:
         raise SpreadsheetError(_("This is not a CSV text file. Upload a .csv or .xlsx file."))
     try:
         text = data.decode("utf-8-sig")  # Excel writes a BOM; other programs do not
-    except UnicodeDecodeError:
-        raise SpreadsheetError(_("The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again."))
+    except UnicodeDecodeError as undecodable:
+        raise SpreadsheetError(
+            _("The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.")
+        ) from undecodable
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
@@ -104,8 +106,8 @@ def _xlsx_table(data: bytes) -> list[list]:
             workbook.close()
     except SpreadsheetError:
         raise
-    except Exception:  # openpyxl and zipfile raise many kinds for a damaged file
-        raise SpreadsheetError(_("The workbook cannot be read. Save it again as .xlsx and upload it."))
+    except Exception as damaged:  # openpyxl and zipfile raise many kinds for a damaged file
+        raise SpreadsheetError(_("The workbook cannot be read. Save it again as .xlsx and upload it.")) from damaged
 
 
 def _rows(table: list[list]) -> list[SheetRow]:

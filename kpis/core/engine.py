@@ -115,7 +115,8 @@ def _add_position(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     frame["gap"] = direction * (frame["goal"] - frame["latest_value"])
     frame["years_left"] = frame["target_year"] - frame["latest_year"]
     latest_meets = comparator_holds(
-        frame["latest_value"], frame["comparator"], frame["value"], frame["value_high"], frame["tolerance_pct"], frame["higher"], thresholds
+        frame["latest_value"], frame["comparator"], frame["value"], frame["value_high"], frame["tolerance_pct"],
+        frame["higher"], thresholds,
     )
     every_year_met = (frame["years_reported"] > 0) & (frame["years_met"] == frame["years_reported"])
     frame["achieved"] = np.where(frame["basis"].eq("annual"), every_year_met, latest_meets)
@@ -150,7 +151,9 @@ def _add_growth_and_projections(frame: pd.DataFrame, thresholds: Thresholds) -> 
     annual = frame["basis"].eq("annual")
     years_observed = frame["latest_year"] - frame["anchor_year"]
     observed = compound_growth_rate(frame["anchor_value"], frame["latest_value"], years_observed, thresholds.min_cagr_years)
-    required = required_growth_rate(frame["latest_value"], frame["goal"], frame["years_left"], frame["achieved"], thresholds.min_cagr_years)
+    required = required_growth_rate(
+        frame["latest_value"], frame["goal"], frame["years_left"], frame["achieved"], thresholds.min_cagr_years
+    )
     # Growth of a figure that restarts every year means nothing.
     frame["actual_cagr"] = np.where(annual, np.nan, observed)
     frame["required_cagr"] = np.where(annual, np.nan, required)
@@ -223,7 +226,8 @@ def trajectory(
     first_year = first_year[drawn.index].astype("int64")
     spans = (drawn["target_year"] - first_year + 1).to_numpy()
     rows = drawn.loc[drawn.index.repeat(spans)]
-    years = np.concatenate([np.arange(start, end + 1) for start, end in zip(first_year, drawn["target_year"])]) if len(drawn) else []
+    spans_of_years = [np.arange(start, end + 1) for start, end in zip(first_year, drawn["target_year"])]
+    years = np.concatenate(spans_of_years) if spans_of_years else np.array([], dtype="int64")
     path = expected_path_value(
         rows["anchor_value"], rows["goal"], path_fraction(years, rows["anchor_year"], rows["target_year"]), rows["geometric"]
     )

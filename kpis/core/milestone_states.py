@@ -37,7 +37,9 @@ def milestone_states(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     ]
     conditions = [condition.to_numpy(dtype=bool) for condition, _, _ in rules]
     state = np.select(conditions, [state for _, state, _ in rules], default="overdue")
-    days_late = np.select(conditions, [np.asarray(days, dtype=float) for _, _, days in rules], default=late_by_today.to_numpy(dtype=float))
+    days_late = np.select(
+        conditions, [np.asarray(days, dtype=float) for _, _, days in rules], default=late_by_today.to_numpy(dtype=float)
+    )
     return pd.DataFrame(
         {
             "milestone_id": milestones["milestone_id"].to_numpy(),

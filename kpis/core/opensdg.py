@@ -117,6 +117,8 @@ def opensdg_status(
     figures = normalise_actuals(actuals, plan.index, as_of.year)
     frame = plan.join(summarise_series(plan_window_series(plan, figures)))
     ratio = _progress_ratio(frame, thresholds)
-    result = pd.DataFrame({"opensdg_ratio": ratio.astype(float), "opensdg_status": _status(frame, ratio, thresholds)}, index=frame.index)
+    result = pd.DataFrame(
+        {"opensdg_ratio": ratio.astype(float), "opensdg_status": _status(frame, ratio, thresholds)}, index=frame.index
+    )
     return result.reset_index().loc[:, list(OPENSDG_COLUMNS)]
 

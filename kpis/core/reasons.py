@@ -51,7 +51,9 @@ def _status_sentences(frame: pd.DataFrame, as_of_year: int, thresholds: Threshol
     behind_unscaled = np.isneginf(ratio.to_numpy(dtype=float))
     on_path = ratio >= thresholds.on_track_ratio
 
-    below_en = pd.Series(np.where(behind_unscaled, "below trajectory", "below trajectory by " + behind_pct + "%"), index=frame.index)
+    below_en = pd.Series(
+        np.where(behind_unscaled, "below trajectory", "below trajectory by " + behind_pct + "%"), index=frame.index
+    )
     below_zh = pd.Series(np.where(behind_unscaled, "低于预期进度", "低于预期进度" + behind_pct + "%"), index=frame.index)
     behind_en = below_en.where(~path_unknown, "trajectory unknown: no baseline and a single figure")
     behind_zh = below_zh.where(~path_unknown, "缺少基期值且仅有一个数据点，无法判断进度")
@@ -72,8 +74,12 @@ def _status_sentences(frame: pd.DataFrame, as_of_year: int, thresholds: Threshol
         (status.eq("on_track"), rescued_en, rescued_zh),
     ]
     conditions = [condition.to_numpy(dtype=bool) for condition, _, _ in cases]
-    english = np.select(conditions, [np.asarray(en, dtype=object) for _, en, _ in cases], default=behind_en.to_numpy(dtype=object))
-    chinese = np.select(conditions, [np.asarray(zh, dtype=object) for _, _, zh in cases], default=behind_zh.to_numpy(dtype=object))
+    english = np.select(
+        conditions, [np.asarray(en, dtype=object) for _, en, _ in cases], default=behind_en.to_numpy(dtype=object)
+    )
+    chinese = np.select(
+        conditions, [np.asarray(zh, dtype=object) for _, _, zh in cases], default=behind_zh.to_numpy(dtype=object)
+    )
     english, chinese = pd.Series(english, index=frame.index), pd.Series(chinese, index=frame.index)
     deadline_gone = status.eq("no_data") & (frame["target_year"] < as_of_year)
     english = _append(english, deadline_gone, "target year " + target_year + " passed")

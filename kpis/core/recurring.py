@@ -20,7 +20,8 @@ def judge_recurring_years(plan: pd.DataFrame, series: pd.DataFrame, as_of_year: 
     terms = annual[["comparator", "value", "value_high", "tolerance_pct", "higher"]].reset_index()
     rows = rows.merge(terms, on="target_id", how="inner", suffixes=("", "_target"))
     met = comparator_holds(
-        rows["value"], rows["comparator"], rows["value_target"], rows["value_high"], rows["tolerance_pct"], rows["higher"], thresholds
+        rows["value"], rows["comparator"], rows["value_target"], rows["value_high"], rows["tolerance_pct"], rows["higher"],
+        thresholds,
     )
     counts = pd.DataFrame({"target_id": rows["target_id"], "met": met}).groupby("target_id")["met"].agg(["sum", "size"])
     counts = counts.reindex(annual.index, fill_value=0)

@@ -17,8 +17,8 @@ from kpis.selectors import snapshot_dates, target_picture
 from kpis.tasks import recompute_all
 from reporting import figures
 from reporting.dashboards import selectors as dashboard_selectors
-from reporting.selectors import milestone_table, progress_table, scoped_targets
 from reporting.formatting import amount, is_missing
+from reporting.selectors import milestone_table, progress_table, scoped_targets
 from reporting.wording import latest_value_kind, latest_value_text, milestone_state_labels, status_labels
 from trackers.models import Indicator, Milestone, Plan, Region, Target
 from trackers.quantities import unit_family

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportFormat, ScopeType
-
 from trackers.exceptions import InvalidInput
 
 from .report import Scope

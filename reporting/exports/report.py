@@ -78,7 +78,7 @@ def _plain(value):
     if isinstance(value, Decimal):
         return plain_number(value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"not canonical: {type(value).__name__}")

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-import pandas as pd
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 

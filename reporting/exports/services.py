@@ -20,8 +20,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kpis.services import snapshots_recompute
 from kpis.core.thresholds import METHOD_VERSION
+from kpis.services import snapshots_recompute
 from reporting.models import ExportLog, ReportJob
 from trackers.models import Target
 

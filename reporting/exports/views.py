@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reporting.models import Channel, ReportJob
 from kpis.selectors import latest_snapshot_date
+from reporting.models import Channel, ReportJob
 
 from .forms import GapReportForm
 from .responses import file_response

@@ -70,7 +70,7 @@ def celery_worker_process(services_ready, seeded, tmp_path):
     """`celery worker` with a prefork pool of one child, as production runs it (acks late)."""
     app = services_ready
     app.control.purge()
-    log = open(tmp_path / "worker.log", "w")
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - the worker writes to it until teardown closes it
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "1", "-P", "prefork",
          "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],

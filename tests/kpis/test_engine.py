@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpis.core.engine import METHOD_VERSION, OUTPUT_COLUMNS, TARGET_COLUMNS, Thresholds, compute_progress, milestone_states
+from kpis.core.engine import (
+    METHOD_VERSION,
+    OUTPUT_COLUMNS,
+    TARGET_COLUMNS,
+    Thresholds,
+    compute_progress,
+    milestone_states,
+)
 from tests.kpis.conftest import build_actuals, build_targets
 
 AS_OF = dt.date(2023, 6, 30)

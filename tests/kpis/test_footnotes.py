@@ -58,7 +58,9 @@ def test_engine_compound_projection_matches_the_printed_2020_values():
     # Each synthetic target grew at the scenario rate in its first year; the engine's
     # compound projection carries that rate on to 2020.
     targets = build_targets(*[{**PLAN, "value": 5000.0, "baseline_value": start} for start, _, _ in GROWTH_SCENARIOS])
-    first_year = [(position + 1, 2016, start * (1 + growth / 100)) for position, (start, growth, _) in enumerate(GROWTH_SCENARIOS)]
+    first_year = [
+        (position + 1, 2016, start * (1 + growth / 100)) for position, (start, growth, _) in enumerate(GROWTH_SCENARIOS)
+    ]
     progress = compute_progress(targets, build_actuals(*first_year), dt.date(2016, 12, 31))
     assert list(progress["projection_compound"].round().astype(int)) == [printed for _, _, printed in GROWTH_SCENARIOS]
     assert [round(rate * 100, 1) for rate in progress["actual_cagr"]] == [growth for _, growth, _ in GROWTH_SCENARIOS]

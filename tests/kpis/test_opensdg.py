@@ -102,7 +102,9 @@ def test_zero_base_value_is_replaced_by_a_small_number():
 
 def test_target_across_zero_from_the_base_is_not_available():
     # One year to go makes the power integral, so only the explicit sign check catches it.
-    targets = build_targets({**DOUBLING, "value": -50.0, "direction": "lower", "comparator": "lte", "kind": "rate", "target_year": 2016})
+    targets = build_targets(
+        {**DOUBLING, "value": -50.0, "direction": "lower", "comparator": "lte", "kind": "rate", "target_year": 2016}
+    )
     row = status_of(targets, build_actuals((1, 2016, 90.0)), as_of=dt.date(2016, 12, 31)).loc[1]
     assert row["opensdg_status"] == "not_available"
 

@@ -42,7 +42,8 @@ def test_progress_never_falls_as_the_actual_rises_when_higher_is_better(goal, ba
 def test_progress_never_rises_as_the_actual_rises_when_lower_is_better(goal, baseline_factor, low, high):
     low, high = sorted((low, high))
     baseline = np.nan if baseline_factor is None else goal * baseline_factor
-    twin = {"comparator": "lte", "direction": "lower", "kind": "rate", "value": goal, "baseline_value": baseline, "baseline_year": 2020}
+    twin = {"comparator": "lte", "direction": "lower", "kind": "rate", "value": goal, "baseline_value": baseline,
+            "baseline_year": 2020}
     frame = run(build_targets(twin, twin), build_actuals((1, 2023, goal * low), (2, 2023, goal * high)))
     assert np.isfinite(frame["progress"]).all()
     assert frame.loc[1, "progress"] >= frame.loc[2, "progress"]
@@ -90,7 +91,8 @@ def test_achieved_exactly_when_the_comparator_holds(comparator, direction, value
     actual, value_high = value + offset, value + width
     assume(clear_of_float_noise(comparator, actual, value, value_high, tolerance_pct))
     targets = build_targets(
-        {"comparator": comparator, "direction": direction, "kind": "rate", "value": value, "value_high": value_high, "tolerance_pct": tolerance_pct}
+        {"comparator": comparator, "direction": direction, "kind": "rate", "value": value, "value_high": value_high,
+         "tolerance_pct": tolerance_pct}
     )
     row = run(targets, build_actuals((1, 2023, actual))).loc[1]
     expected = comparator_definition(comparator, actual, value, value_high, tolerance_pct, direction == "higher")
@@ -135,7 +137,8 @@ def figures_for(draw, target_id, row):
 def plans(draw):
     """(targets, actuals, as_of) with up to six targets and a few figures each, duplicates allowed."""
     rows = draw(st.lists(target_rows(), min_size=1, max_size=6))
-    rows = [{key: (np.nan if value is None and key != "baseline_qualifier" else value) for key, value in row.items()} for row in rows]
+    rows = [{key: (np.nan if value is None and key != "baseline_qualifier" else value) for key, value in row.items()}
+            for row in rows]
     figures = [figure for position, row in enumerate(rows) for figure in draw(figures_for(position + 1, row))]
     first_year = min(row["start_year"] for row in rows)
     last_year = max(row["target_year"] for row in rows)

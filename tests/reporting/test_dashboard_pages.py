@@ -3,12 +3,11 @@ import re
 from decimal import Decimal
 
 import pytest
-
-from reporting.formatting import plain
 from django.utils import timezone
 
 from kpis.models import ProgressSnapshot
 from kpis.services import snapshots_recompute
+from reporting.formatting import plain
 from tests.factories import UserFactory, submitter_for
 from trackers import roles
 from trackers.models import Indicator, Plan, Target

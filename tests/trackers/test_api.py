@@ -1,4 +1,5 @@
 import pytest
+
 from tests.factories import UserFactory
 from trackers import roles
 from trackers.models import Department, Target

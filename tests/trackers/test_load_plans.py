@@ -27,8 +27,9 @@ def test_a_broken_fixture_stores_nothing(tmp_path):
 
 
 def test_plan_status_is_derived_from_document_and_period():
-    from trackers.selectors import plan_list
     import datetime as dt
+
+    from trackers.selectors import plan_list
 
     statuses = dict(plan_list(today=dt.date(2024, 6, 1)).values_list("code", "status"))
     assert statuses["chaozhou-biomed-2022-2025"] == Plan.Status.DRAFT

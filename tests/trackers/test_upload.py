@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import UserFactory, target_with_lead
 from trackers import roles, spreadsheets
+from trackers.exceptions import WorkflowError
 from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
 from trackers.services import imports
-from trackers.exceptions import WorkflowError
 from trackers.services.actuals import actual_approve
 from trackers.services.calendar import obligations_generate_for_plan
 from trackers.services.responsibility import answerers_refresh_for_plan
@@ -351,7 +351,7 @@ def test_files_over_the_size_limit_are_refused_unread(client, settings):
     [
         ("figures.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file."),
         ("figures.xls", b"\xd0\xcf\x11\xe0", "Upload a .csv or .xlsx file."),
-        ("figures.xlsx", "department_code,indicator_code\n".encode(), "This is not an XLSX workbook."),
+        ("figures.xlsx", b"department_code,indicator_code\n", "This is not an XLSX workbook."),
         ("figures.xlsx", b"PK\x03\x04 broken zip", "The workbook cannot be read."),
         ("figures.csv", b"PK\x03\x04\x14\x00", "This is not a CSV text file."),
         ("figures.csv", "department_code,indicator_code,region_code,year,value,source\n部门".encode("gbk"), "not UTF-8"),

@@ -3,7 +3,14 @@ import pytest
 
 from tests.factories import UserFactory, target_with_lead
 from trackers import roles
-from trackers.services.actuals import FigureInput, actual_approve, actual_return, actual_save_draft, actual_submit, actual_submit_figure
+from trackers.services.actuals import (
+    FigureInput,
+    actual_approve,
+    actual_return,
+    actual_save_draft,
+    actual_submit,
+    actual_submit_figure,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +40,10 @@ def actual(target, department, submitter):
                            unit="家", source="年鉴", **kw)
 
     version = actual_submit_figure(user=submitter, department=department, figure=figure("7"))
-    version = actual_return(user=reviewer, version=version, reason="口径不一致", expected_lock_version=version.actual.lock_version)
-    version = actual_save_draft(user=submitter, department=department, figure=figure("8"), expected_lock_version=version.actual.lock_version)
+    version = actual_return(user=reviewer, version=version, reason="口径不一致",
+                            expected_lock_version=version.actual.lock_version)
+    version = actual_save_draft(user=submitter, department=department, figure=figure("8"),
+                                expected_lock_version=version.actual.lock_version)
     version = actual_submit(user=submitter, version=version, expected_lock_version=version.actual.lock_version)
     version = actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
     actual_submit_figure(user=submitter, department=department, figure=figure("9", correction_reason="统计局修订"),

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from tests.factories import UserFactory, submitter_for, target_with_lead
 from trackers import roles, signals
+from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
 from trackers.models import Actual, ActualVersion
 from trackers.selectors import counting_versions
-from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
 from trackers.services.actuals import (
     FigureInput,
     actual_approve,
@@ -61,7 +61,8 @@ def test_draft_submit_approve(target, submitter, reviewer):
 def test_returned_figure_is_resubmitted_and_its_history_keeps_the_return(target, submitter, reviewer):
     user, department = submitter
     version = actual_submit_figure(user=user, department=department, figure=figure(target, "7"))
-    version = actual_return(user=reviewer, version=version, reason="口径不一致", expected_lock_version=version.actual.lock_version)
+    version = actual_return(user=reviewer, version=version, reason="口径不一致",
+                            expected_lock_version=version.actual.lock_version)
     assert version.status == "returned"
     version = actual_save_draft(
         user=user, department=department, figure=figure(target, "8"), expected_lock_version=version.actual.lock_version

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from trackers.models import Actual, Department, Indicator, Milestone, Plan, Region, Target
 from trackers.selectors import promises_answered_by_department

@@ -2,8 +2,8 @@ from rest_framework import serializers
 
 from trackers.models import (
     Actual,
-    Answerer,
     ActualVersion,
+    Answerer,
     Baseline,
     Department,
     Indicator,

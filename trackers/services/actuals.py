@@ -8,18 +8,18 @@ Approved versions are never changed; a correction is a new version with a reason
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
-from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from trackers import signals
+from trackers.exceptions import ConflictError, FieldError, InvalidInput, WorkflowError
 from trackers.models import Actual, ActualVersion, Department, Indicator, Region
 from trackers.selectors import department_answers_for_figure, figure_context
-from trackers.exceptions import ConflictError, FieldError, InvalidInput, WorkflowError
 from trackers.validation import figure_check, parse_decimal
 
 

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
-from trackers.selectors import obligation_list_for
 from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
+from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target
+from trackers.selectors import obligation_list_for
 from trackers.services.actuals import FigureInput, actual_submit_figure, figure_validate
 from trackers.spreadsheets import COLUMNS
 

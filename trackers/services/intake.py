@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trackers.exceptions import FieldError, InvalidInput
 from trackers.models import DraftTarget, Indicator, Plan, PlanDraft, Region, Target
 from trackers.quantities import normalize_text
 from trackers.reading import read_plan
 from trackers.services.calendar import obligations_generate_for_plan
 from trackers.services.responsibility import answerers_refresh
-from trackers.exceptions import InvalidInput
-from trackers.exceptions import FieldError
 
 
 def _require_intake(user) -> None:

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trackers.exceptions import FieldError, InvalidInput
 from trackers.models import Milestone
-from trackers.exceptions import InvalidInput
-from trackers.exceptions import FieldError
 
 
 @transaction.atomic

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trackers.exceptions import InvalidInput
 from trackers.models import DraftTarget, Indicator, Plan, PlanDraft, Region, Target
 from trackers.services import intake
-from trackers.exceptions import InvalidInput
 
 
 class PlanTextForm(forms.Form):

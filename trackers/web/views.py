@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trackers import spreadsheets
-from trackers.models import ActualVersion
 from kpis.core import vocabulary
 from kpis.core.vocabulary import figure_event
+from trackers import spreadsheets
 from trackers.choices import labels
-from trackers.selectors import actual_list_for, completeness, history_actor, plan_list, review_queue
 from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
+from trackers.models import ActualVersion
+from trackers.selectors import actual_list_for, completeness, history_actor, plan_list, review_queue
 from trackers.services.actuals import actual_approve, actual_return, actual_submit_figure
 from trackers.services.imports import figure_sheet, figure_template_rows, figures_import
 from trackers.spreadsheets import SpreadsheetError, plain_number
