@@ -1,10 +1,21 @@
+"""Fixtures shared by every test module: the five plans in the database, people in roles,
+Shenzhen's revenue target, a settable clock, and one Debian chromium for the browser tests."""
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
+
+from tests.factories import UserFactory, submitter_for
+from trackers import roles
+from trackers.models import Target
+
+SHENZHEN_PLAN = "shenzhen-health-2022-2025"
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +23,56 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from a database holding the five plans; each test's writes roll back."""
     with django_db_blocker.unblock():
         call_command("load_plans", verbosity=0)
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Transactional tests start from an emptied database: put the roles and the plans back."""
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
+    call_command("load_plans", verbosity=0)
+
+
+@pytest.fixture
+def revenue_target():
+    """Shenzhen's 大健康产业营收达1200亿元 by 2025, baseline 676亿元 in 2021."""
+    return Target.objects.select_related("indicator", "region", "plan").get(plan__code=SHENZHEN_PLAN,
+                                                                            value_text="1200亿元")
+
+
+@pytest.fixture
+def people(revenue_target):
+    """A submitter of a department accountable for the revenue target, that department, a reviewer."""
+    submitter, department = submitter_for(revenue_target, username="sz-submitter")
+    return submitter, department, UserFactory(role=roles.REVIEWER, username="sz-reviewer")
+
+
+@pytest.fixture
+def reviewer():
+    return UserFactory(role=roles.REVIEWER)
+
+
+@pytest.fixture
+def auditor():
+    return UserFactory(role=roles.AUDITOR, username="auditor-li")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the time everything reads (services, auto_now fields, simple-history). Each reading
+    advances a millisecond so that successive writes stay ordered."""
+
+    class Clock:
+        def set(self, *args):
+            state = {"now": timezone.make_aware(dt.datetime(*args))}
+
+            def now():
+                state["now"] += dt.timedelta(milliseconds=1)
+                return state["now"]
+
+            monkeypatch.setattr(timezone, "now", now)
+
+    return Clock()
 
 
 @pytest.fixture

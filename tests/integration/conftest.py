@@ -11,11 +11,7 @@ import time
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
-
-from trackers import roles
 
 
 def _fail_or_skip(reason):
@@ -39,10 +35,9 @@ def services_ready(require_services):
 
 
 @pytest.fixture
-def seeded(services_ready, transactional_db):
-    for name in roles.ROLES:
-        Group.objects.get_or_create(name=name)
-    call_command("load_plans", verbosity=0)
+def seeded(services_ready, seeded):
+    """The shared seeded database, once the real broker and PostgreSQL are known to be there."""
+    return seeded
 
 
 def _worker_env():

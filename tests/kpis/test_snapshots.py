@@ -8,26 +8,12 @@ from django.utils import timezone
 
 from kpis.models import ProgressSnapshot, RecomputeRequest
 from kpis.services import outbox_sweep, snapshots_recompute
-from tests.factories import UserFactory, submitter_for
+from tests.factories import UserFactory
 from trackers import roles
 from trackers.models import Target
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def revenue_target():
-    """Shenzhen's 大健康产业营收达1200亿元 by 2025, baseline 676亿元 in 2021."""
-    return Target.objects.select_related("indicator", "region", "plan").get(
-        plan__code="shenzhen-health-2022-2025", value_text="1200亿元"
-    )
-
-
-@pytest.fixture
-def people(revenue_target):
-    submitter, department = submitter_for(revenue_target)
-    return submitter, department, UserFactory(role=roles.REVIEWER)
 
 
 def report(target, people, year, value, approve=True, **extra):

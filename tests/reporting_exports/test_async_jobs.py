@@ -9,8 +9,8 @@ from django.utils import timezone
 from reporting.exports import services
 from reporting.exports.report import Scope
 from reporting.models import ExportLog, ReportJob
+from tests.conftest import SHENZHEN_PLAN
 from tests.factories import UserFactory
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
 from tests.reporting_exports.helpers import report_figure, sheet_rows, workbook_of
 from trackers import roles
 

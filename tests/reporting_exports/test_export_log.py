@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.models import ExportLog, ReportJob
+from tests.conftest import SHENZHEN_PLAN
 from tests.factories import UserFactory
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
 from trackers import roles
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +39,6 @@ def test_each_export_writes_one_log_line(client, clock):
     assert first.job is None
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "pw-root-123"))
-    return client
-
-
 def test_the_log_is_visible_and_read_only_in_the_admin(admin_client):
     admin_client.post("/reports/", FORM)
     entry = ExportLog.objects.get()
@@ -64,7 +58,7 @@ def test_the_log_is_visible_and_read_only_in_the_admin(admin_client):
 
 def test_report_jobs_are_listed_in_the_admin_without_their_file(admin_client):
     job = ReportJob.objects.create(
-        requested_by=get_user_model().objects.get(username="root"), scope_type="all", as_of=dt.date(2024, 6, 30),
+        requested_by=get_user_model().objects.get(username="admin"), scope_type="all", as_of=dt.date(2024, 6, 30),
         format="csv", language="en", channel="api", state="done", progress=100, content=b"secret-bytes",
         checksum="a" * 64,
     )

@@ -1,25 +1,15 @@
 """The job page in a real browser (Debian's chromium through Playwright): it polls the status
 endpoint with fetch, shows the progress, and offers the download once the job is done."""
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connections
 
 from reporting.exports import services
 from reporting.models import ReportJob
+from tests.conftest import SHENZHEN_PLAN
 from tests.factories import UserFactory
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
 from trackers import roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def seeded():
-    """A transactional test starts from an empty database (flushed by the one before)."""
-    for name in roles.ROLES:
-        Group.objects.get_or_create(name=name)
-    call_command("load_plans", verbosity=0)
 
 
 def test_job_page_polls_until_the_download_appears(seeded, browser, live_server, client, monkeypatch):

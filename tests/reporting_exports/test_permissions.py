@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from reporting.exports.report import Scope
 from reporting.exports.services import ReportRequest, gap_report_export
 from reporting.models import ExportLog, ReportJob
+from tests.conftest import SHENZHEN_PLAN
 from tests.factories import UserFactory, submitter_for
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
 from trackers import roles
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from reporting.exports.report import Scope
 from reporting.exports.services import ReportRequest, gap_report_export
 from reporting.models import ExportLog
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
+from tests.conftest import SHENZHEN_PLAN
 from tests.reporting_exports.helpers import about, pdf_text, report_figure, sheet_rows, workbook_of
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from kpis.models import ProgressSnapshot, RecomputeRun
 from kpis.services import snapshots_recompute
 from reporting.exports.report import Scope
 from reporting.exports.services import ReportRequest, gap_report_export
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
+from tests.conftest import SHENZHEN_PLAN
 from tests.reporting_exports.helpers import about, report_figure, sheet_rows, workbook_of
 from trackers.models import Target
 

@@ -10,8 +10,8 @@ from reporting.exports.report import Scope
 from reporting.exports.selectors import gap_report_read
 from reporting.exports.services import snapshots_ensure
 from reporting.selectors import scoped_targets
+from tests.conftest import SHENZHEN_PLAN
 from tests.factories import UserFactory
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
 from tests.reporting_exports.helpers import report_figure
 from trackers import roles
 from trackers.models import ReportingObligation, Target

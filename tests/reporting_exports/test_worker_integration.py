@@ -10,9 +10,9 @@ from reporting.exports import services
 from reporting.exports.report import Scope
 from reporting.exports.selectors import report_job_file
 from reporting.models import ExportLog, ReportJob
+from tests.conftest import SHENZHEN_PLAN
 from tests.factories import UserFactory
 from tests.integration.conftest import celery_worker_process, seeded, services_ready, wait_for  # noqa: F401
-from tests.reporting_exports.conftest import SHENZHEN_PLAN
 from tests.reporting_exports.helpers import sheet_rows, workbook_of
 from trackers import roles
 

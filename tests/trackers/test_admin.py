@@ -1,17 +1,9 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from trackers.models import Plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(

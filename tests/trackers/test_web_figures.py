@@ -27,11 +27,6 @@ def submitter(target, department):
     return UserFactory(role=roles.SUBMITTER, departments=[department])
 
 
-@pytest.fixture
-def reviewer():
-    return UserFactory(role=roles.REVIEWER)
-
-
 def figure(target, value, year=YEAR, **kw):
     return FigureInput(indicator=target.indicator, region=target.region, year=year, value=value,
                        unit=target.indicator.unit, source="潮州统计年鉴", **kw)

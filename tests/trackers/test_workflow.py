@@ -33,11 +33,6 @@ def submitter(target):
     return submitter_for(target)
 
 
-@pytest.fixture
-def reviewer():
-    return UserFactory(role=roles.REVIEWER)
-
-
 def figure(target, value="10", year=None, **kw):
     defaults = dict(
         indicator=target.indicator, region=target.region, year=year or target.plan.start_year,
