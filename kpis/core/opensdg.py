@@ -5,7 +5,11 @@ CAGR_observed runs from the base value to the latest value and CAGR_required fro
 base value to the target; ratio >= 0.95 substantial, >= 0.6 moderate, >= 0 limited,
 below 0 deterioration. A latest value already at the target is target_achieved.
 Without a target value the direction-signed observed CAGR is cut at 1.5 % / 0.5 % / 0.
-See docs/methodology.md for how this differs from the engine's own status.
+
+Where this departs from Open SDG (docs/methodology.md A16): Open SDG's ratio is the plain
+CAGR_observed / CAGR_required; the direction factor and |CAGR_required| are ours, so the verdict
+follows which way is better even when the base already beats the target. Open SDG swaps only a
+zero target for 0.001; we also swap a zero base value. "Achieved" compares with the target itself (a zero target is met at 0).
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ class OpenSdgThresholds:
     no_target_substantial: float = 0.015
     no_target_moderate: float = 0.005
     no_target_limited: float = 0.0
-    # Open SDG swaps a zero base value or target for this, since a growth rate from 0 is undefined.
+    # Stands in for a zero target (as Open SDG does) and a zero base value (our addition) in the growth
+    # rates only, since a growth rate from or to 0 is undefined; "achieved" still compares with 0.
     zero_substitute: float = 0.001
 
 

@@ -105,10 +105,10 @@ OPEN_VERSION_STATUSES = ("draft", "submitted", "returned")
 FIGURE_EVENTS = {
     "saved": gettext_noop("draft saved"),
     "edited": gettext_noop("edited"),
-    "submitted": gettext_noop("submitted"),
+    "submitted": gettext_noop("submitted for review"),
     "corrected": gettext_noop("correction submitted"),
-    "approved": gettext_noop("approved"),
-    "returned": gettext_noop("returned"),
+    "approved": gettext_noop("approved by a reviewer"),
+    "returned": gettext_noop("returned to the submitter"),
     "superseded": gettext_noop("superseded by a correction"),
     "deleted": gettext_noop("deleted"),
 }

@@ -4,7 +4,14 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory, submitter_for
+from tests.factories import (
+    ActualFactory,
+    DepartmentFactory,
+    PlanFactory,
+    TargetFactory,
+    UserFactory,
+    submitter_for,
+)
 from trackers import roles
 from trackers.models import Baseline, Target
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
@@ -68,3 +75,43 @@ def test_bad_growth_is_named_in_the_request_language(api, value, language, words
 def test_anonymous_is_refused():
     target = Target.objects.first()
     assert APIClient().get(f"/api/targets/{target.pk}/whatif/", {"growth_pct": "5"}).status_code == 403
+
+
+@pytest.fixture
+def figure_of_100():
+    """A level target's indicator with an approved figure of 100 for 2023 (the plan runs 2021-2025)."""
+    department = DepartmentFactory()
+    target = TargetFactory(plan=PlanFactory(region=department.region), lead_departments=[department],
+                           value=Decimal(100))
+    submitter = UserFactory(role=roles.SUBMITTER, departments=[department])
+    ActualFactory(target=target, year=2023, value=100, submitter=submitter, department=department)
+    return target
+
+
+def retarget(target, **terms):
+    Target.objects.filter(pk=target.pk).update(**terms)
+    return target
+
+
+@pytest.mark.parametrize("growth, meets", [("0", True), ("5", True), ("15", True), ("-5", False)])
+def test_would_meet_a_range_from_its_low_end_when_higher_is_better(api, figure_of_100, growth, meets):
+    target = retarget(figure_of_100, comparator="range", value=Decimal(100), value_high=Decimal(120))
+    # 100 grows for 2 years: 0% -> 100, 5% -> 110.25, 15% -> 132.25 (beyond the stretch end still meets a
+    # range that higher-is-better reads as "at least 100"), -5% -> 90.25 (short of it).
+    assert whatif(api, target, growth_pct=growth).json()["would_meet"] is meets
+
+
+@pytest.mark.parametrize("growth, meets", [("3", True), ("6", False), ("-6", False)])
+def test_would_meet_an_about_target_within_its_tolerance_both_ways(api, settings, figure_of_100, growth, meets):
+    settings.KPI_APPROX_TOLERANCE_PCT = 10
+    target = retarget(figure_of_100, comparator="approx", value=Decimal(100))
+    # 2 years: 3% -> 106.09 (within 10%), 6% -> 112.36 (over), -6% -> 88.36 (under).
+    assert whatif(api, target, growth_pct=growth).json()["would_meet"] is meets
+
+
+def test_would_meet_a_strict_target_only_strictly_beyond_it(api, figure_of_100):
+    target = retarget(figure_of_100, comparator="gt", value=Decimal("121"))
+    # 100 * 1.1 ** 2 lands on 121 exactly: not more than 121.
+    assert whatif(api, target, growth_pct="10").json()["would_meet"] is False
+    retarget(target, comparator="gte")
+    assert whatif(api, target, growth_pct="10").json()["would_meet"] is True

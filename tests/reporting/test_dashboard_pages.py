@@ -8,7 +8,7 @@ from django.utils import timezone
 from kpis.models import ProgressSnapshot
 from kpis.services import snapshots_recompute
 from reporting.formatting import plain
-from tests.factories import UserFactory, submitter_for
+from tests.factories import ActualFactory, UserFactory, submitter_for
 from trackers import roles
 from trackers.models import Indicator, Plan, Target
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
@@ -117,3 +117,46 @@ def test_query_count_does_not_grow_with_the_data(leader, computed, shenzhen_reve
 def test_missing_numbers_show_as_a_dash_not_nan(leader, computed):
     html = leader.get("/dashboards/plans/shenzhen-health-2022-2025/").content.decode()
     assert "nan" not in html.lower().replace("nanshan", "")
+
+
+def figure_traces(html: str, element: str = "target-figure") -> dict:
+    """The Plotly figure a page embeds (json_script), its traces keyed by name and by meta."""
+    import json
+
+    raw = re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S).group(1)
+    figure = json.loads(json.loads(raw))
+    return {trace.get("meta") or trace["name"]: trace for trace in figure["data"]}
+
+
+def test_a_cumulative_targets_page_shows_the_running_total_its_additions_and_its_path(leader):
+    """国家实验室 1家 by 2025 counts additions: the page says 累计, plots the running total against
+    a path from zero, draws each year's addition as a bar, and the history says rows are additions."""
+    target = Target.objects.get(plan__code="guangdong-biomed-2021-2025", key="national-labs-2025")
+    assert target.basis == "cumulative"
+    for year, added in ((2021, 0), (2022, 1), (2023, 1)):
+        ActualFactory(target=target, year=year, value=added)
+    snapshots_recompute(Target.objects.filter(pk=target.pk), timezone.localdate())
+
+    html = leader.get(f"/dashboards/targets/{target.pk}/", {"as_of": timezone.localdate().isoformat()}).content.decode()
+    latest = re.search(r'id="latest-value"[^>]*data-value="([^"]*)"[^>]*>([^<]*)<', html)
+    assert latest.group(1) == "2" and "累计" in latest.group(2) and "2021–2023" in latest.group(2)
+    traces = figure_traces(html)
+    assert traces["actual"]["y"] == [0.0, 1.0, 2.0]  # the running total
+    assert traces["additions"]["type"] == "bar" and traces["additions"]["y"] == [0.0, 1.0, 1.0]
+    path = dict(zip(traces["trajectory"]["x"], traces["trajectory"]["y"]))
+    assert path[2020] == 0.0 and path[2025] == pytest.approx(1.0)
+    assert 'id="history-note"' in html and "当年新增" in html
+
+
+@pytest.mark.parametrize("tolerance", [10.0, 25.0])
+def test_an_about_targets_band_follows_the_configured_tolerance(leader, settings, tolerance):
+    settings.KPI_APPROX_TOLERANCE_PCT = tolerance
+    target = Target.objects.filter(comparator="approx", tolerance_pct__isnull=True).select_related("indicator").first()
+    ActualFactory(target=target, year=target.year - 1, value=target.value)
+    snapshots_recompute(Target.objects.filter(pk=target.pk), timezone.localdate())
+
+    page = leader.get(f"/dashboards/targets/{target.pk}/", {"as_of": timezone.localdate().isoformat()})
+    traces = figure_traces(page.content.decode())
+    band = sorted(set(traces["目标区间"]["y"]))
+    goal = float(target.value)
+    assert band == pytest.approx([goal * (1 - tolerance / 100), goal * (1 + tolerance / 100)])

@@ -90,3 +90,44 @@ def test_who_approved_comes_from_the_version_that_counted_then(revenue_target, p
     assert row["数据版本"] == 1 and row["审定人"] == "sz-reviewer" and row["提交人"] == "sz-submitter"
     assert row["审定时间"].date() == dt.date(2024, 3, 15)
     assert [r["状态"] for r in sheet_rows(book["填报历史"])] == ["草稿", "已提交", "已审核通过"]
+
+
+def test_a_past_reports_figure_times_agree_between_its_targets_and_its_history(revenue_target, people, auditor,
+                                                                              clock):
+    """The targets sheet states the approval time and the people of the version that counted on
+    the date, and the history sheet records the same approval at the same time; each history
+    record names its event (提交, 审核通过, 更正, 取代), not a generic change."""
+    clock.set(2024, 3, 15, 10, 0)
+    report_figure(revenue_target, people, 2023, "800")
+    clock.set(2025, 2, 10, 11, 0)
+    report_figure(revenue_target, people, 2023, "850", correction_reason="统计局修订")
+    clock.set(2025, 7, 2, 15, 30)
+
+    _result, book, row = xlsx(auditor, OLD_AS_OF)
+    assert row["审定时间"].date() == dt.date(2024, 3, 15)
+    history = sheet_rows(book["填报历史"])
+    approvals = [r for r in history if r["操作"] == "审核通过"]
+    assert [r["时间"].replace(microsecond=0) for r in approvals] == [row["审定时间"].replace(microsecond=0)]
+    assert row["提交人"] == "sz-submitter" and row["审定人"] == "sz-reviewer" and row["填报部门"] == people[1].name
+
+    _result, book, _row = xlsx(auditor, NEW_AS_OF)
+    events = [(r["版本"], r["操作"]) for r in sheet_rows(book["填报历史"])]
+    assert events == [(1, "保存草稿"), (1, "提交"), (1, "审核通过"), (1, "取代"),
+                      (2, "保存草稿"), (2, "更正"), (2, "审核通过")]
+
+
+def test_the_demo_figures_times_are_the_same_in_both_sheets(auditor, settings):
+    from trackers.services.demo import demo_load
+
+    settings.DEMO_MODE = True
+    demo_load()
+    result = gap_report_export(user=auditor, request=ReportRequest(Scope("all"), dt.date(2025, 6, 30), "xlsx",
+                                                                   "zh-hans", "api"))
+    book = workbook_of(result.file.content)
+    approved_at = {(r["指标代码"], r["地区代码"], r["年份"]): r["时间"]
+                   for r in sheet_rows(book["填报历史"]) if r["操作"] == "审核通过" and r["计入截至日"] == "是"}
+    targets = [r for r in sheet_rows(book["目标"]) if r["审定时间"]]
+    assert targets
+    for row in targets:
+        assert approved_at[(row["指标代码"], row["地区代码"], row["最新年份"])] == row["审定时间"], row["目标代码"]
+        assert row["审定时间"].date() < dt.date(2025, 6, 30)

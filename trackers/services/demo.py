@@ -64,11 +64,13 @@ def _backdate_demo_reviews() -> None:
     for version in ActualVersion.objects.filter(actual__is_demo=True, approved_at__gte=_today_start()).select_related("actual"):
         submitted = timezone.make_aware(dt.datetime(version.actual.year + 1, 3, 10, 10, 0))
         approved = submitted + dt.timedelta(days=7)
-        ActualVersion.objects.filter(pk=version.pk).update(
-            created_at=submitted, submitted_at=submitted, reviewed_at=approved, approved_at=approved
-        )
-        version.history.filter(status="submitted").update(history_date=submitted)
-        version.history.filter(status="approved").update(history_date=approved)
+        stamps = {"created_at": submitted, "submitted_at": submitted, "reviewed_at": approved, "approved_at": approved}
+        ActualVersion.objects.filter(pk=version.pk).update(**stamps)
+        # The audit trail states the same times as the row: its records carry the stamps too.
+        records = version.history.all()
+        records.filter(status="draft").update(history_date=submitted, created_at=submitted)
+        records.filter(status="submitted").update(history_date=submitted, created_at=submitted, submitted_at=submitted)
+        records.filter(status="approved").update(history_date=approved, **stamps)
 
 
 def _today_start() -> dt.datetime:

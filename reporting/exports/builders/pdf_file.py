@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext
 
 from ..report import GapReport, Generation
-from .tables import NUMERIC_KINDS, Column, about_rows, display, heading, tables
+from .tables import LATEST_KIND_LABELS, NUMERIC_KINDS, Column, about_rows, display, heading, tables
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_REGULAR = FONT_DIR / "NotoSansCJK-Regular.ttc"
@@ -26,7 +26,7 @@ TEMPLATE = "reporting/exports/gap_report_pdf.html"
 PDF_COLUMNS = {
     "targets": ["plan", "indicator", "region", "target_text", "target_year", "baseline_text", "baseline_year",
                 "latest_value", "latest_year", "submitted_by", "submitted_at", "approved_by", "approved_at",
-                "progress", "gap", "required_growth", "status", "reason"],
+                "progress", "expected_value", "gap", "required_growth", "status", "reason"],
     "milestones": ["plan", "region", "title", "deadline", "state", "completed_on"],
     "data_gaps": ["department", "indicator", "region", "year", "due_date", "days_overdue", "figure_state"],
     "summary": ["group", "item", "count"],
@@ -35,7 +35,10 @@ PDF_COLUMNS = {
 }
 # Relative column widths on paper where the spreadsheet's differ (a 3-character region, a status).
 PDF_WIDTHS = {"region": 13, "status": 14, "state": 16, "latest_value": 18, "target_year": 9, "baseline_year": 9,
-              "latest_year": 9, "year": 7, "version": 6, "plan": 18}
+              "latest_year": 9, "year": 7, "version": 6, "plan": 18, "row_ref": 6, "target_text": 16,
+              "reason_zh": 28, "reason": 28, "expected_value": 15}
+# Each row's reference, printed first, so an auditor can cite "T12" (the 12th target row).
+ROW_PREFIXES = {"targets": "T", "milestones": "M", "data_gaps": "G", "history": "H"}
 # The cell coloured by status, and the row field holding the status code.
 STATUS_CELLS = {"targets": ("status", "status"), "milestones": ("state", "state"), "summary": ("item", "code")}
 
@@ -89,20 +92,26 @@ def font_files() -> dict[str, Path]:
 
 def _pdf_table(table) -> dict:
     columns = [_column(table, key) for key in PDF_COLUMNS[table.name]]
+    prefix = ROW_PREFIXES.get(table.name)
+    headings = [{"text": heading(column), "key": column.key} for column in columns]
+    rows = [_pdf_row(columns, row, STATUS_CELLS.get(table.name)) for row in table.rows]
+    if prefix:
+        headings.insert(0, {"text": "#", "key": "row_ref"})
+        rows = [[{"text": f"{prefix}{number}", "classes": "ref"}, *cells] for number, cells in enumerate(rows, 1)]
     return {
         "name": table.name,
         "title": table.title,
-        "headings": [{"text": heading(column), "key": column.key} for column in columns],
+        "headings": headings,
         # Fixed widths (table-layout: fixed): auto layout measures every cell twice, and was
         # most of the rendering time of a long history table.
-        "widths": _widths(columns),
-        "rows": [_pdf_row(columns, row, STATUS_CELLS.get(table.name)) for row in table.rows],
+        "widths": _widths(columns, with_ref=bool(prefix)),
+        "rows": rows,
     }
 
 
-def _widths(columns: list[Column]) -> list[float]:
+def _widths(columns: list[Column], with_ref: bool) -> list[float]:
     """Percentages of the page width."""
-    widths = [PDF_WIDTHS.get(column.key, column.width) for column in columns]
+    widths = [PDF_WIDTHS["row_ref"]] * with_ref + [PDF_WIDTHS.get(column.key, column.width) for column in columns]
     return [round(100 * width / sum(widths), 2) for width in widths]
 
 
@@ -118,6 +127,8 @@ def _pdf_row(columns: list[Column], row: dict, status_cell: tuple[str, str] | No
         text = display(column, row.get(column.key))
         if column.kind == "number" and text and row.get("unit"):
             text = f"{text} {row['unit']}"
+        if column.key == "latest_value" and text and row.get("latest_kind") == "cumulative":
+            text = f"{LATEST_KIND_LABELS['cumulative']} {text}"  # a running total, said so on paper
         classes = ["num"] if column.kind in NUMERIC_KINDS else []
         if status_cell and column.key == status_cell[0] and row.get(status_cell[1]):
             classes.append(f"status-{row[status_cell[1]]}")
