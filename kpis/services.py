@@ -5,13 +5,12 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-import numpy as np
-import pandas as pd
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kpis.core import engine
+from kpis.core.missing import is_missing
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRequest, RecomputeRun
 from kpis.selectors import milestones_frame, progress_frame
 from trackers.models import Milestone, Target
@@ -80,14 +79,14 @@ def _milestone_snapshots(milestones: QuerySet[Milestone], as_of: dt.date) -> Non
 
 
 def _decimal(value) -> Decimal | None:
-    if value is None or isinstance(value, str) or pd.isna(value) or not np.isfinite(float(value)):
+    if isinstance(value, str) or is_missing(value):
         return None
     # 8 significant decimals are far below any published figure's precision; fixed so reruns match.
     return Decimal(repr(round(float(value), 8)))
 
 
 def _int(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    return None if is_missing(value) else int(value)
 
 
 # --- the outbox -----------------------------------------------------------------------------

@@ -6,12 +6,12 @@ the caller can translate them.
 """
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpis.core import vocabulary
+from kpis.core.missing import is_missing
+from reporting.formatting import amount
 
 STATUS_ORDER = list(vocabulary.STATUSES)
 STATUS_COLOURS = {
@@ -171,13 +171,10 @@ def completeness_figure(table: pd.DataFrame, labels: dict, title: str, axis: dic
 
 
 def _percent(value) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return None
-    return round(float(value) * 100, 1)
+    """A fraction as a percentage for a chart axis (a number, not text); missing stays None."""
+    return None if is_missing(value) else round(float(value) * 100, 1)
 
 
 def _number(value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    number = float(value)
-    return f"{number:,.0f}" if abs(number) >= 100 else f"{number:,.2f}".rstrip("0").rstrip(".")
+    """A data label: whole numbers from 100 up, else at most two decimals (reporting.formatting)."""
+    return amount(value, places=0 if not is_missing(value) and abs(float(value)) >= 100 else 2)

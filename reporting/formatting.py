@@ -2,20 +2,12 @@
 Pure Python (no Django): missing values are a dash, never "nan" or "None"."""
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
+from kpis.core.missing import is_missing
+
 MISSING = "—"
-
-
-def is_missing(value) -> bool:
-    """None, NaN (pandas and numpy give it for missing numbers) and pandas' NA."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or (isinstance(value, float) and math.isinf(value))
-    except TypeError:  # pandas.NA refuses comparison
-        return True
+__all__ = ["MISSING", "amount", "is_missing", "percent", "plain"]
 
 
 def plain(value) -> str:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from kpis.core.missing import is_missing
+
 COLUMNS = (
     "department_code", "indicator_code", "indicator_name", "region_code", "region_name", "year",
     "unit", "value", "source", "correction_reason", "lock_version", "last_year_value", "target",
@@ -178,13 +180,8 @@ def table_csv(columns: list[tuple[str, str]], rows: list[dict]) -> bytes:
 
 def _plain(value):
     """pandas gives NaN and numpy scalars; a CSV cell wants text or nothing."""
-    if value is None:
+    if is_missing(value):
         return None
-    try:
-        if value != value:  # NaN
-            return None
-    except TypeError:
-        pass
     return value.item() if hasattr(value, "item") else value
 
 
