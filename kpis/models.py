@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
 from trackers.choices import one_of, text_choices
-from trackers.models import AMOUNT, ActualVersion, Milestone, Target
+from trackers.models import AMOUNT, ActualVersion, Milestone, Plan, Target
 
 Status = text_choices("Status", vocabulary.STATUSES)
 MilestoneState = text_choices("MilestoneState", vocabulary.MILESTONE_STATES)
@@ -39,6 +39,11 @@ class ProgressSnapshot(models.Model):
     # Where the trajectory expects progress to stand at the latest year, measured as progress is.
     expected_progress = models.DecimalField(_("expected progress"), null=True, blank=True, **RATIO)
     anticipated_progress = models.DecimalField(_("anticipated progress"), null=True, blank=True, **RATIO)
+    # For tables that sort and count in the database at national scale: the target's plan, the
+    # status's place in the vocabulary's order, and how far progress trails the path.
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    status_rank = models.PositiveSmallIntegerField(_("status order"))
+    shortfall = models.DecimalField(_("shortfall against the path"), null=True, blank=True, **RATIO)
     achieved = models.BooleanField(_("achieved"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reason = models.TextField(_("reason"), blank=True)
@@ -51,14 +56,19 @@ class ProgressSnapshot(models.Model):
     class Meta:
         verbose_name = _("progress snapshot")
         verbose_name_plural = _("progress snapshots")
-        ordering = ["-as_of", "target"]
+        ordering = ["-as_of", "target_id"]
         constraints = [
             models.UniqueConstraint(fields=["target", "as_of"], name="snapshot_unique_target_date"),
             models.CheckConstraint(
                 condition=one_of("status", vocabulary.STATUSES), name="snapshot_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["as_of", "status"])]
+        indexes = [
+            models.Index(fields=["as_of", "plan", "status_rank", "target"], name="snapshot_plan_by_status"),
+            models.Index(fields=["as_of", "target"], name="snapshot_date_target"),
+            # On PostgreSQL also (as_of, plan, shortfall DESC NULLS LAST, target) and (as_of, shortfall DESC
+            # NULLS LAST, target): migrations 0004 and 0005.
+        ]
 
     def __str__(self):
         return f"{self.target} @ {self.as_of}: {self.status}"

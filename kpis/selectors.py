@@ -26,6 +26,7 @@ TARGET_FIELDS = (
     "id", "comparator", "value", "value_high", "unit", "tolerance_pct", "year", "plan__start_year",
     "basis", "indicator__direction", "indicator__kind", "indicator__unit", "aspirational",
     "baseline__value", "baseline__unit", "baseline__year", "baseline__qualifier", "indicator_id", "region_id",
+    "plan_id",
 )
 FIGURE_COLUMNS = ["version_id", "actual_id", "indicator_id", "region_id", "year", "value"]
 
@@ -97,7 +98,7 @@ def progress_frame(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
     result = engine.compute_progress(inputs, figures, as_of, thresholds)
     result = result.merge(opensdg.opensdg_status(inputs, figures, as_of, engine_thresholds=thresholds),
                           on="target_id", how="left")
-    result = result.merge(plan[["target_id", "value"]], on="target_id", how="left")
+    result = result.merge(plan[["target_id", "value", "plan_id"]], on="target_id", how="left")
     return result.merge(_latest_versions(series, result), on="target_id", how="left")
 
 

@@ -24,10 +24,10 @@ DECIMAL_FIELDS = {
     "required_growth": "required_cagr", "projection_compound": "projection_compound",
     "projection_linear": "projection_linear", "projection": "projection",
     "expected_progress": "expected_progress", "anticipated_progress": "anticipated_progress",
-    "opensdg_ratio": "opensdg_ratio",
+    "opensdg_ratio": "opensdg_ratio", "shortfall": "shortfall",
 }
 INT_FIELDS = {"latest_year": "latest_year", "years_left": "years_left", "years_met": "years_met",
-              "years_due": "years_due"}
+              "years_due": "years_due", "status_rank": "status_rank"}
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def snapshots_recompute(targets: QuerySet[Target], as_of: dt.date, scope: str = 
     ProgressSnapshot.objects.bulk_create(
         rows, batch_size=BATCH, update_conflicts=True, unique_fields=["target", "as_of"],
         update_fields=[*DECIMAL_FIELDS, *INT_FIELDS, "method_version", "latest_version", "achieved",
-                       "status", "reason", "reason_zh", "opensdg_status"],
+                       "status", "reason", "reason_zh", "opensdg_status", "plan"],
     )
     _milestone_snapshots(Milestone.objects.filter(plan__in=targets.values("plan")), as_of)
     RecomputeRun.objects.create(
@@ -54,7 +54,8 @@ def _snapshot(record: dict, as_of: dt.date) -> ProgressSnapshot:
     fields = {name: _decimal(record.get(column)) for name, column in DECIMAL_FIELDS.items()}
     fields.update({name: _int(record.get(column)) for name, column in INT_FIELDS.items()})
     return ProgressSnapshot(
-        target_id=int(record["target_id"]), as_of=as_of, method_version=record["method_version"],
+        target_id=int(record["target_id"]), plan_id=int(record["plan_id"]), as_of=as_of,
+        method_version=record["method_version"],
         latest_version_id=_int(record.get("version_id")), achieved=bool(record["achieved"]),
         status=record["status"], reason=record["reason"], reason_zh=record["reason_zh"],
         opensdg_status=record.get("opensdg_status") or "", **fields,

@@ -26,8 +26,10 @@ MILESTONE_COLOURS = {"done": "#1a7f37", "done_late": "#bf8700", "pending": "#096
 
 
 def status_counts_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
-    """Stacked bars: per plan, how many targets are in each status. table: plan, status."""
-    counts = table.groupby(["plan", "status"]).size().unstack(fill_value=0).reindex(columns=STATUS_ORDER, fill_value=0)
+    """Stacked bars: per plan, how many targets are in each status. table: plan, status, targets
+    (the counts, as reporting.selectors.status_counts gives them)."""
+    counts = table.pivot_table(index="plan", columns="status", values="targets", aggfunc="sum", fill_value=0)
+    counts = counts.reindex(columns=STATUS_ORDER, fill_value=0)
     figure = go.Figure()
     for status in STATUS_ORDER:
         values = counts.get(status, [])

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
+from kpis.core import vocabulary
 from kpis.models import MilestoneSnapshot, ProgressSnapshot
-from trackers.models import Milestone, Target
+from trackers.models import Milestone, Plan, Target
 from trackers.selectors import answerer_names, plan_list, promises_answered_by_department
 
 SNAPSHOT_COLUMNS = [
@@ -48,28 +49,118 @@ def scoped_targets(*, plan: str | None = None, region: str | None = None, depart
     return targets
 
 
+# How the pages may sort a table of targets. Snapshot keys sort by an indexed column of the
+# snapshots at the date (ProgressSnapshot's indexes lead with as_of and plan); target keys sort the
+# targets themselves. "-key" descends; missing values go last either way.
+SNAPSHOT_SORTS = {
+    "status": "status_rank",
+    "progress_pct": "progress",
+    "gap": "gap",
+    "required_growth_pct": "required_growth",
+    "actual_growth_pct": "actual_growth",
+    # Furthest behind the path first with "-behind": by shortfall (expected progress minus progress).
+    "behind": "shortfall",
+}
+TARGET_SORTS = {"indicator": "indicator__name", "target_year": "year", "region": "region__name"}
+SORTS = {*SNAPSHOT_SORTS, *TARGET_SORTS}
+
+
+def sort_key(sort: str) -> str:
+    """The sort asked for if the tables know it, else by status."""
+    return sort if sort.lstrip("-") in SORTS else "status"
+
+
+def _order(field: str, sort: str):
+    expression = F(field)
+    return expression.desc(nulls_last=True) if sort.startswith("-") else expression.asc(nulls_last=True)
+
+
+def with_snapshot(targets: QuerySet[Target], as_of: dt.date) -> QuerySet[Target]:
+    """Targets joined (LEFT) to their snapshot at `as_of`, as `snapshot__<field>`."""
+    return targets.annotate(snapshot=FilteredRelation("snapshots", condition=Q(snapshots__as_of=as_of)))
+
+
+def snapshots_in(targets: QuerySet[Target], as_of: dt.date, plan: Plan | None = None) -> QuerySet[ProgressSnapshot]:
+    """The snapshots at `as_of` of the targets in scope. Name the plan when the scope is exactly a
+    plan's targets: the snapshots' plan column and its index then stand in for the scope."""
+    snapshots = ProgressSnapshot.objects.filter(as_of=as_of)
+    if plan is not None:
+        return snapshots.filter(plan=plan)
+    if targets.query.where:
+        snapshots = snapshots.filter(target__in=targets.values("pk"))
+    return snapshots
+
+
+def without_snapshot(targets: QuerySet[Target], as_of: dt.date) -> QuerySet[Target]:
+    """Targets in scope with no snapshot at the date (added since it was computed): no data."""
+    return targets.exclude(Exists(ProgressSnapshot.objects.filter(target=OuterRef("pk"), as_of=as_of)))
+
+
+def ordered_target_ids(targets: QuerySet[Target], as_of: dt.date, sort: str, window: slice,
+                       plan: Plan | None = None) -> list[int]:
+    """The ids of the targets in `window` of the scope ordered by `sort`, in that order. Sorting
+    by a snapshot figure reads the snapshots' index; targets without a snapshot at the date come
+    last, by id. A few queries, whatever the number of targets."""
+    sort = sort_key(sort)
+    key = sort.lstrip("-")
+    if key in TARGET_SORTS:
+        return list(targets.order_by(_order(TARGET_SORTS[key], sort), "pk").values_list("pk", flat=True)[window])
+    snapshots = snapshots_in(targets, as_of, plan).order_by(_order(SNAPSHOT_SORTS[key], sort), "target_id")
+    ids = list(snapshots.values_list("target_id", flat=True)[window])
+    wanted = window.stop - window.start
+    if len(ids) < wanted:  # the window reaches past the last snapshot: the targets without one
+        start = max(window.start - snapshots.count(), 0)
+        ids += list(without_snapshot(targets, as_of).order_by("pk").values_list("pk", flat=True)[
+            start:start + wanted - len(ids)])
+    return ids
+
+
 def progress_table(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
-    """One row per target in scope: what was promised, its snapshot at `as_of` (status no_data
-    where none is stored), and the departments that answer for it. Three queries."""
-    promised = pd.DataFrame(
-        list(targets.order_by("plan__code", "key").values_list(*TARGET_COLUMNS)), columns=list(TARGET_COLUMNS.values())
+    """One row per target in scope, by plan and key: what was promised, its snapshot at `as_of`
+    (status no_data where none is stored), and the departments that answer for it (accountable
+    ones in "lead"). Two queries, whatever the number of targets."""
+    rows = with_snapshot(targets, as_of).order_by("plan__code", "key")
+    columns = [*TARGET_COLUMNS.values(), *SNAPSHOT_COLUMNS[1:]]
+    table = pd.DataFrame(
+        list(rows.values_list(*TARGET_COLUMNS, *(f"snapshot__{name}" for name in SNAPSHOT_COLUMNS[1:]))),
+        columns=columns,
     )
-    if promised.empty:
-        return promised.reindex(columns=[*TARGET_COLUMNS.values(), *SNAPSHOT_COLUMNS[1:], "lead", "cooperating"])
-    stored = pd.DataFrame(
-        list(
-            ProgressSnapshot.objects.filter(as_of=as_of, target__in=targets.values("pk")).values_list(*SNAPSHOT_COLUMNS)
-        ),
-        columns=SNAPSHOT_COLUMNS,
-    )
-    table = promised.merge(stored, on="target_id", how="left")
+    if table.empty:
+        return table.reindex(columns=[*columns, "lead", "cooperating"])
     table["status"] = table["status"].fillna("no_data")
     table["as_of"] = as_of
-    names = answerer_names(targets)
-    # "lead": the departments accountable for the target (kpis.core.responsibility); "cooperating": the rest.
+    names = answerer_names(Target.objects.filter(pk__in=list(table["target_id"])))
     table["lead"] = ["、".join(names.get(pk, {}).get("accountable", [])) for pk in table["target_id"]]
     table["cooperating"] = ["、".join(names.get(pk, {}).get("supporting", [])) for pk in table["target_id"]]
     return table
+
+
+def progress_rows(ids: list[int], as_of: dt.date) -> pd.DataFrame:
+    """progress_table for the targets named, in the order named."""
+    table = progress_table(Target.objects.filter(pk__in=ids), as_of)
+    if table.empty:
+        return table
+    return table.set_index("target_id").loc[ids].reset_index()
+
+
+def status_counts(targets: QuerySet[Target], as_of: dt.date, plan: Plan | None = None) -> pd.DataFrame:
+    """How many targets of each plan stand in each status at `as_of` (no snapshot: no data),
+    counted by the database: plan_code, plan, status, targets."""
+    # Grouped by the indexed columns (an index-only scan), named afterwards.
+    stored = snapshots_in(targets, as_of, plan).values_list("plan_id", "status_rank").order_by()
+    stored = stored.annotate(n=Count("status_rank"))
+    counted = pd.DataFrame(list(stored), columns=["plan_id", "status_rank", "targets"])
+    totals = dict(targets.values_list("plan_id").annotate(n=Count("plan_id")).order_by())
+    counted["status"] = counted["status_rank"].map(dict(enumerate(vocabulary.STATUSES)))
+    # Targets added since the date was computed have no snapshot: they have no data.
+    uncounted = pd.Series(totals) - counted.groupby("plan_id")["targets"].sum().reindex(list(totals), fill_value=0)
+    no_snapshot = uncounted[uncounted > 0]
+    counts = pd.concat([counted[["plan_id", "status", "targets"]],
+                        pd.DataFrame({"plan_id": no_snapshot.index, "status": "no_data", "targets": no_snapshot.values})])
+    counts = counts.groupby(["plan_id", "status"], as_index=False)["targets"].sum()
+    plans = pd.DataFrame(list(Plan.objects.filter(pk__in=list(totals)).values_list("pk", "code", "short_title")),
+                         columns=["plan_id", "plan_code", "plan"])
+    return counts.merge(plans, on="plan_id")[["plan_code", "plan", "status", "targets"]]
 
 
 def milestone_table(milestones: QuerySet[Milestone], as_of: dt.date) -> pd.DataFrame:

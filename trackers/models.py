@@ -68,7 +68,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["region__code", "name"]
+        ordering = ["region_id", "name"]  # the columns of an index, not a join
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")
         ]
@@ -181,7 +181,7 @@ class Baseline(models.Model):
     class Meta:
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
-        ordering = ["plan", "key"]
+        ordering = ["plan_id", "key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="baseline_unique_key_in_plan"),
             models.CheckConstraint(
@@ -248,7 +248,7 @@ class Target(Answerable):
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        ordering = ["plan", "year", "key"]
+        ordering = ["plan_id", "year", "key"]  # columns, not the plan's own ordering (a join)
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="target_unique_key_in_plan"),
             models.CheckConstraint(condition=one_of("comparator", vocabulary.COMPARATORS), name="target_comparator_valid"),
@@ -291,7 +291,7 @@ class Milestone(Answerable):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["plan", "deadline", "key"]
+        ordering = ["plan_id", "deadline", "key"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="milestone_unique_key_in_plan"),
             # A completed milestone must say how we know.
@@ -378,7 +378,7 @@ class Actual(models.Model):
     class Meta:
         verbose_name = _("actual")
         verbose_name_plural = _("actuals")
-        ordering = ["indicator", "region", "year"]
+        ordering = ["indicator_id", "region_id", "year"]  # the unique index's order
         constraints = [
             models.UniqueConstraint(fields=["indicator", "region", "year"], name="actual_unique_figure")
         ]
@@ -427,7 +427,7 @@ class ActualVersion(models.Model):
     class Meta:
         verbose_name = _("actual version")
         verbose_name_plural = _("actual versions")
-        ordering = ["actual", "number"]
+        ordering = ["actual_id", "number"]  # the unique index's order
         get_latest_by = "number"
         constraints = [
             models.UniqueConstraint(fields=["actual", "number"], name="actual_version_unique_number"),
@@ -479,7 +479,7 @@ class ReportingObligation(models.Model):
     class Meta:
         verbose_name = _("reporting obligation")
         verbose_name_plural = _("reporting obligations")
-        ordering = ["year", "due_date", "department"]
+        ordering = ["year", "due_date", "department_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "indicator", "region", "year"], name="obligation_unique_figure"
@@ -549,7 +549,7 @@ class DraftTarget(models.Model):
     class Meta:
         verbose_name = _("draft promise")
         verbose_name_plural = _("draft promises")
-        ordering = ["plan_draft", "start"]
+        ordering = ["plan_draft_id", "start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="draft_offsets_ordered"),
             models.CheckConstraint(

@@ -5,10 +5,21 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from .models import Actual, ActualVersion, Answerer, Indicator, Plan, Region, ReportingObligation, Target
+from .models import (
+    Actual,
+    ActualVersion,
+    Answerer,
+    Department,
+    Indicator,
+    Plan,
+    Region,
+    ReportingObligation,
+    Target,
+)
 from .validation import FigureContext
 
 
@@ -110,6 +121,15 @@ def actual_list_for(user) -> QuerySet[Actual]:
     return actuals.none()
 
 
+def version_list_for(user) -> QuerySet[ActualVersion]:
+    """The versions of the figures the user may read (actual_list_for)."""
+    if user.has_perm("trackers.view_all_figures"):
+        return ActualVersion.objects.all()
+    if user.has_perm("trackers.use_api"):
+        return ActualVersion.objects.filter(figures_answered_q(user, prefix="actual__"))
+    return ActualVersion.objects.none()
+
+
 # Which figure counted on a date: the one rule, in SQL.
 
 def end_of_day(as_of: dt.date) -> dt.datetime:
@@ -163,37 +183,47 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     )
 
 
+COMPLETENESS_SQL = """
+WITH figures AS (
+    SELECT DISTINCT t.indicator_id, t.region_id, t.plan_id
+    FROM trackers_target t JOIN trackers_plan p ON p.id = t.plan_id
+    WHERE p.start_year <= %s AND p.end_year >= %s
+), owed AS (
+    SELECT o.department_id, o.indicator_id, o.region_id, o.due_date,
+        EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
+                WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
+                  AND v.status IN ('submitted', 'approved', 'superseded')) AS submitted,
+        EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
+                WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
+                  AND v.approved_at IS NOT NULL) AS approved
+    FROM trackers_reportingobligation o WHERE o.year = %s
+)
+SELECT f.plan_id, owed.department_id, COUNT(*),
+    SUM(CASE WHEN owed.submitted THEN 1 ELSE 0 END),
+    SUM(CASE WHEN owed.approved THEN 1 ELSE 0 END),
+    SUM(CASE WHEN NOT owed.submitted AND owed.due_date < %s THEN 1 ELSE 0 END)
+FROM owed JOIN figures f ON f.indicator_id = owed.indicator_id AND f.region_id = owed.region_id
+GROUP BY f.plan_id, owed.department_id
+"""
+
+
 def completeness(year: int, today: dt.date | None = None) -> list[dict]:
     """Per department and plan: figures owed, submitted, approved and overdue for a year.
 
     Submitted counts figures sent for review (or already approved); overdue counts figures not
-    submitted by the due date. Completion and approval are separate states, as in DHIS2.
+    submitted by the due date. Completion and approval are separate states, as in DHIS2. Counted
+    by the database in one statement (a figure serves every plan of its indicator and region that
+    runs that year), then the few plans and departments named.
     """
     today = today or timezone.localdate()
-    submitted = ActualVersion.objects.filter(
-        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"),
-        status__in=[ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED, ActualVersion.Status.SUPERSEDED],
-    )
-    approved = submitted.filter(approved_at__isnull=False)
-    rows = ReportingObligation.objects.filter(year=year).annotate(
-        is_submitted=Exists(submitted), is_approved=Exists(approved)
-    )
-    plans_by_figure: dict[tuple[int, int], set[int]] = {}
-    for indicator_id, region_id, plan_id in Target.objects.filter(
-        plan__start_year__lte=year, plan__end_year__gte=year
-    ).values_list("indicator_id", "region_id", "plan_id"):
-        plans_by_figure.setdefault((indicator_id, region_id), set()).add(plan_id)
-    plans = {plan.pk: plan for plan in Plan.objects.all()}
-    table: dict[tuple[int, int], dict] = {}
-    for row in rows.select_related("department"):
-        for plan_id in plans_by_figure.get((row.indicator_id, row.region_id), ()):
-            cell = table.setdefault(
-                (row.department_id, plan_id),
-                {"department": row.department, "plan": plans[plan_id], "owed": 0, "submitted": 0,
-                 "approved": 0, "overdue": 0},
-            )
-            cell["owed"] += 1
-            cell["submitted"] += row.is_submitted
-            cell["approved"] += row.is_approved
-            cell["overdue"] += (not row.is_submitted) and row.due_date < today
-    return sorted(table.values(), key=lambda c: (c["plan"].code, c["department"].name))
+    with connection.cursor() as cursor:
+        cursor.execute(COMPLETENESS_SQL, [year, year, year, today])
+        counts = cursor.fetchall()
+    plans = Plan.objects.in_bulk({plan_id for plan_id, *_rest in counts})
+    departments = Department.objects.in_bulk({department_id for _plan, department_id, *_rest in counts})
+    rows = [
+        {"department": departments[department_id], "plan": plans[plan_id], "owed": owed, "submitted": int(submitted),
+         "approved": int(approved), "overdue": int(overdue)}
+        for plan_id, department_id, owed, submitted, approved, overdue in counts
+    ]
+    return sorted(rows, key=lambda row: (row["plan"].code, row["department"].name))

@@ -178,6 +178,27 @@ def table_csv(columns: list[tuple[str, str]], rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def stream_csv(columns: list[tuple[str, str]], rows):
+    """table_csv for rows that arrive one by one: yields the file in pieces (BOM first), so a large
+    table is written while it is read."""
+    yield "\ufeff".encode()
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([str(label) for _key, label in columns])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(escape_cell(_plain(row.get(key)))) for key, _label in columns])
+        if number % 1000 == 0:
+            yield _drain(out)
+    yield _drain(out)
+
+
+def _drain(out: io.StringIO) -> bytes:
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text.encode("utf-8")
+
+
 def _plain(value):
     """pandas gives NaN and numpy scalars; a CSV cell wants text or nothing."""
     if is_missing(value):

@@ -66,6 +66,7 @@ OUTPUT_COLUMNS = (
     "projection_linear",
     "projection",
     "expected_progress",
+    "shortfall",
     "anticipated_progress",
     "achieved",
     "years_met",
@@ -73,11 +74,12 @@ OUTPUT_COLUMNS = (
     "years_reported",
     "share_met",
     "status",
+    "status_rank",
     "reason",
     "reason_zh",
     "method_version",
 )
-_COUNT_COLUMNS = ("latest_year", "years_left", "years_met", "years_due", "years_reported")
+_COUNT_COLUMNS = ("latest_year", "years_left", "years_met", "years_due", "years_reported", "status_rank")
 
 
 def describe_plan(targets: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -143,6 +145,8 @@ def _add_trajectory(frame: pd.DataFrame) -> pd.DataFrame:
     frame["expected_progress"] = progress_fraction(
         frame["trajectory_value"], frame["goal"], frame["progress_baseline"], frame["higher"]
     )
+    # How far progress trails the path (positive: behind), the measure "furthest behind" sorts by.
+    frame["shortfall"] = frame["expected_progress"] - frame["progress"]
     return frame
 
 
@@ -263,6 +267,7 @@ def compute_progress(
     frame = _add_trajectory(frame)
     frame = _add_growth_and_projections(frame, thresholds)
     frame["status"] = classify_status(frame, as_of.year, thresholds)
+    frame["status_rank"] = frame["status"].map(vocabulary.STATUS_RANKS)
     frame["reason"], frame["reason_zh"] = explain_status(frame, as_of.year, thresholds)
     frame["method_version"] = METHOD_VERSION
     return _finalise(frame)

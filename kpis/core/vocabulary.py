@@ -67,6 +67,8 @@ STATUSES = {
     "no_data": gettext_noop("no data"),
 }
 
+STATUS_RANKS = {code: rank for rank, code in enumerate(STATUSES)}  # the order pages sort statuses in
+
 # Where a dated deliverable stands on a day; "unknown" is shown where no state was computed.
 MILESTONE_STATES = {
     "done": gettext_noop("done on time"),

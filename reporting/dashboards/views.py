@@ -7,9 +7,11 @@ import datetime as dt
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,12 +20,19 @@ from kpis.tasks import recompute_all
 from reporting import figures
 from reporting.dashboards import selectors as dashboard_selectors
 from reporting.formatting import amount, is_missing
-from reporting.selectors import milestone_table, progress_table, scoped_targets
+from reporting.selectors import (
+    milestone_table,
+    ordered_target_ids,
+    progress_rows,
+    scoped_targets,
+    sort_key,
+    status_counts,
+)
 from reporting.wording import latest_value_kind, latest_value_text, milestone_state_labels, status_labels
 from trackers.models import Indicator, Milestone, Plan, Region, Target
-from trackers.quantities import unit_family
+from trackers.quantities import MONEY_FACTORS
 from trackers.selectors import completeness, plan_list
-from trackers.spreadsheets import table_csv
+from trackers.spreadsheets import stream_csv, table_csv
 
 
 def _require(user, permission: str) -> None:
@@ -95,6 +104,11 @@ def _decorate(table: pd.DataFrame, request) -> pd.DataFrame:
 
 # Overview
 
+PAGE_SIZE = 50  # rows of a table page
+CSV_CHUNK = 5000  # rows read per query while a CSV streams
+CHART_LIMIT = 20  # bars of a "furthest behind" chart; the rest are a click away in the tables
+
+
 @login_required
 @require_GET
 def overview(request):
@@ -102,43 +116,54 @@ def overview(request):
     as_of, dates = _as_of(request)
     filters = {key: request.GET.get(key) or None for key in ("region", "plan", "plan_status")}
     targets = scoped_targets(**filters)
-    table = _decorate(progress_table(targets, as_of), request) if as_of else pd.DataFrame()
     if request.GET.get("format") == "csv" and as_of:
-        return _csv(table, _target_columns(), f"overview-{as_of}")
+        return _csv_of_targets(request, targets, as_of, "status", f"overview-{as_of}")
+    counts = status_counts(targets, as_of) if as_of else pd.DataFrame()
     context = {
-        "as_of": as_of, "dates": dates, "filters": filters, "regions": Region.objects.filter(targets__isnull=False).distinct(),
-        "plans": plan_list(), "plan_statuses": Plan.Status.choices, "empty": table.empty,
+        "as_of": as_of, "dates": dates, "filters": filters, "regions": _region_choices(filters["region"]),
+        "plans": plan_list(), "plan_statuses": Plan.Status.choices, "empty": counts.empty,
         "may_recompute": request.user.has_perm("kpis.recompute"),
     }
-    if not table.empty:
+    if not counts.empty:
         labels = status_labels()
-        context["plan_rows"] = _plan_rows(table, labels)
+        context["plan_rows"] = _plan_rows(counts, labels)
         context["status_figure"] = _figure_json(figures.status_counts_figure(
-            table, labels, _("Targets by status, per plan"), {"x": _("Number of targets"), "y": _("Plan"),
+            counts, labels, _("Targets by status, per plan"), {"x": _("Number of targets"), "y": _("Plan"),
                                                                "legend": _("Status")}))
-        money = table[table["indicator_unit"].map(unit_family).eq("money")]
-        if not money.empty:
-            money = money.assign(expected=money["expected_progress"])
-            context["money_figure"] = _figure_json(figures.progress_bars_figure(
-                money, labels, _("Headline money targets: progress against the trajectory"),
-                {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")}))
-        context["demo_figures"] = bool(table.get("is_demo", pd.Series(dtype=bool)).any())
+        context.update(_furthest_behind_money(request, targets, as_of, labels))
     return render(request, "reporting/dashboards/overview.html", context)
 
 
-def _plan_rows(table: pd.DataFrame, labels: dict) -> list[dict]:
+def _furthest_behind_money(request, targets, as_of, labels) -> dict:
+    """The money targets furthest behind their path (at most CHART_LIMIT bars), and how many there are."""
+    money = targets.filter(indicator__unit__in=list(MONEY_FACTORS))
+    table = progress_rows(ordered_target_ids(money, as_of, "-behind", slice(0, CHART_LIMIT)), as_of)
+    if table.empty:
+        return {}
+    table = _decorate(table, request)
+    figure = figures.progress_bars_figure(
+        table.assign(expected=table["expected_progress"]), labels,
+        _("Money targets furthest behind their trajectory"),
+        {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")})
+    return {"money_figure": _figure_json(figure), "money_shown": len(table), "money_total": money.count()}
+
+
+def _plan_rows(counts: pd.DataFrame, labels: dict) -> list[dict]:
     rows = []
-    for (code, plan), part in table.groupby(["plan_code", "plan"], sort=True):
-        counts = part["status"].value_counts()
-        rows.append({"code": code, "plan": plan, "total": len(part),
-                     "counts": [(status, labels[status], int(counts.get(status, 0))) for status in figures.STATUS_ORDER]})
+    for (code, plan), part in counts.groupby(["plan_code", "plan"], sort=True):
+        by_status = dict(zip(part["status"], part["targets"]))
+        rows.append({"code": code, "plan": plan, "total": int(part["targets"].sum()),
+                     "counts": [(status, labels[status], int(by_status.get(status, 0))) for status in figures.STATUS_ORDER]})
     return rows
 
 
+def _region_choices(selected: str | None):
+    """The regions the filter offers: the top of the tree, and the regions below the one chosen
+    (thousands of cities would make the list unusable)."""
+    return Region.objects.filter(Q(parent__isnull=True) | Q(parent__code=selected) | Q(code=selected)).order_by("code")
+
+
 # Plan
-
-SORTABLE = {"indicator", "status", "progress_pct", "gap", "required_growth_pct", "actual_growth_pct", "target_year"}
-
 
 @login_required
 @require_GET
@@ -146,27 +171,63 @@ def plan_page(request, code: str):
     _require_dashboards(request.user)
     plan = get_object_or_404(plan_list(), code=code)
     as_of, dates = _as_of(request)
-    table = _decorate(progress_table(scoped_targets(plan=code), as_of), request) if as_of else pd.DataFrame()
-    sort = request.GET.get("sort", "status")
-    if not table.empty and sort.lstrip("-") in SORTABLE:
-        key = sort.lstrip("-")
-        order = table[key].map(figures.STATUS_ORDER.index) if key == "status" else table[key]
-        table = table.assign(_order=order).sort_values("_order", ascending=not sort.startswith("-"), na_position="last")
+    sort = _sort(request, default="status")
+    targets = scoped_targets(plan=code)
     if request.GET.get("format") == "csv" and as_of:
-        return _csv(table, _target_columns(), f"plan-{code}-{as_of}")
+        return _csv_of_targets(request, targets, as_of, sort, f"plan-{code}-{as_of}")
+    page = _page(request, targets.count())
+    table = _table_page(request, targets, as_of, sort, page, plan=plan) if as_of else pd.DataFrame()
     milestones = milestone_table(Milestone.objects.filter(plan=plan), as_of) if as_of else pd.DataFrame()
     labels = status_labels()
-    context = {"plan": plan, "as_of": as_of, "dates": dates, "sort": sort, "empty": table.empty,
+    context = {"plan": plan, "as_of": as_of, "dates": dates, "sort": sort, "empty": table.empty, "page": page,
                "rows": table.to_dict("records") if not table.empty else [],
+               "status_summary": _status_summary(status_counts(targets, as_of, plan), labels) if as_of else [],
                "milestones": _milestone_rows(milestones)}
     if not table.empty:
         context["progress_figure"] = _figure_json(figures.progress_bars_figure(
-            table.assign(expected=table["expected_progress"]), labels, _("Progress by target"),
+            table.assign(expected=table["expected_progress"]), labels, _("Progress of the targets listed below"),
             {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")}))
     if not milestones.empty:
         context["timeline_figure"] = _figure_json(figures.milestone_timeline_figure(
             milestones, milestone_state_labels(), _("Milestones and their deadlines"), {"x": _("Deadline (date)")}))
     return render(request, "reporting/dashboards/plan.html", context)
+
+
+def _sort(request, default: str) -> str:
+    sort = request.GET.get("sort") or default
+    return sort if sort_key(sort) == sort else default
+
+
+def _page(request, total: int):
+    """The page of a table asked for; pages are slices of the ordered rows, counted once."""
+    return Paginator(range(total), PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _table_page(request, targets, as_of, sort: str, page, plan=None) -> pd.DataFrame:
+    window = slice(page.start_index() - 1, page.end_index()) if page.paginator.count else slice(0, 0)
+    table = progress_rows(ordered_target_ids(targets, as_of, sort, window, plan), as_of)
+    return _decorate(table, request) if not table.empty else table
+
+
+def _status_summary(counts: pd.DataFrame, labels: dict) -> list[tuple[str, str, int]]:
+    by_status = counts.groupby("status")["targets"].sum()
+    return [(status, labels[status], int(by_status.get(status, 0))) for status in figures.STATUS_ORDER
+            if by_status.get(status, 0)]
+
+
+def _csv_of_targets(request, targets, as_of, sort: str, name: str) -> StreamingHttpResponse:
+    """Every target of the scope as CSV, written while it is read, a page of rows at a time."""
+    def rows():
+        # Read after the view has returned: keep the request's language for the labels.
+        with translation.override(request.LANGUAGE_CODE):
+            total = targets.count()
+            for start in range(0, total, CSV_CHUNK):
+                ids = ordered_target_ids(targets, as_of, sort, slice(start, start + CSV_CHUNK))
+                yield from _decorate(progress_rows(ids, as_of), request).to_dict("records")
+
+    response = StreamingHttpResponse(stream_csv(_target_columns(), rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 def _milestone_rows(milestones: pd.DataFrame) -> list[dict]:
@@ -243,17 +304,17 @@ def regions_page(request):
     indicator = compared.filter(code=code).first() or compared.first()
     if indicator is None:
         raise Http404
-    table = progress_table(Target.objects.filter(indicator=indicator), as_of) if as_of else pd.DataFrame()
+    sort = _sort(request, default="region")
+    targets = Target.objects.filter(indicator=indicator)
+    if request.GET.get("format") == "csv" and as_of:
+        return _csv_of_targets(request, targets, as_of, sort, f"regions-{indicator.code}-{as_of}")
+    page = _page(request, targets.count())
+    table = _table_page(request, targets, as_of, sort, page) if as_of else pd.DataFrame()
     if not table.empty:
-        table = _decorate(table, request)
         table["label"] = table["region"] + " · " + table["plan"]
         table["unit"] = table["indicator_unit"]
-        table["target_value"] = table["target_value"].astype(float)
-        table["latest_value"] = table["latest_value"].astype(float)
-    if request.GET.get("format") == "csv" and as_of:
-        return _csv(table, _target_columns(), f"regions-{indicator.code}-{as_of}")
-    context = {"as_of": as_of, "dates": dates, "indicator": indicator, "indicators": compared,
-               "rows": table.to_dict("records") if not table.empty else []}
+    context = {"as_of": as_of, "dates": dates, "indicator": indicator, "indicators": compared, "sort": sort,
+               "page": page, "rows": table.to_dict("records") if not table.empty else []}
     if not table.empty:
         labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": status_labels()}
         context["figure"] = _figure_json(figures.region_comparison_figure(

@@ -7,8 +7,9 @@ from reporting import figures
 LABELS = {s: s.replace("_", " ") for s in figures.STATUS_ORDER}
 
 
-def test_status_counts_are_the_counts_of_the_input():
-    table = pd.DataFrame({"plan": ["A", "A", "A", "B"], "status": ["achieved", "off_track", "achieved", "no_data"]})
+def test_status_counts_draw_the_counts_they_are_given():
+    table = pd.DataFrame({"plan": ["A", "A", "B"], "status": ["achieved", "off_track", "no_data"],
+                          "targets": [2, 1, 1]})
     figure = figures.status_counts_figure(table, LABELS, "T", {"x": "Number of targets", "y": "Plan"})
     bars = {trace.meta: dict(zip(trace.y, trace.x)) for trace in figure.data}
     assert bars["achieved"] == {"A": 2, "B": 0} and bars["off_track"] == {"A": 1, "B": 0}

@@ -15,11 +15,12 @@ from rest_framework.response import Response
 from kpis.selectors import target_whatif
 from trackers.exceptions import InvalidInput
 from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
-from trackers.selectors import actual_list_for, plan_list
+from trackers.selectors import actual_list_for, plan_list, version_list_for
 from trackers.services import actuals as figure_services
 from trackers.services import milestones as milestone_services
 
 from . import filters, serializers
+from .pagination import ByIdCursorPagination
 
 _NO_START = _("No approved figure or baseline to start from.")
 
@@ -29,6 +30,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilter
     search_fields = ["name", "name_en", "code"]
+    ordering = ["code"]
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -36,6 +38,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.DepartmentSerializer
     filterset_class = filters.DepartmentFilter
     search_fields = ["name", "full_name", "code"]
+    ordering = ["code"]
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -43,6 +46,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.PlanFilter
     search_fields = ["title", "short_title"]
     ordering_fields = ["start_year", "end_year", "code"]
+    ordering = ["code"]
 
     def get_queryset(self):
         return plan_list()
@@ -53,6 +57,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
     search_fields = ["name", "name_en", "code"]
+    ordering = ["code"]
 
 
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
@@ -63,6 +68,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TargetFilter
     search_fields = ["clause", "indicator__name"]
     ordering_fields = ["year", "key", "value"]
+    ordering = ["id"]
 
 
     @extend_schema(
@@ -95,6 +101,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.MilestoneFilter
     search_fields = ["title", "clause"]
     ordering_fields = ["deadline"]
+    ordering = ["id"]
 
     @extend_schema(request=serializers.MilestoneCompleteSerializer, responses=serializers.MilestoneSerializer)
     @action(detail=True, methods=["post"])
@@ -109,11 +116,12 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ActualViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reported figures with all their versions. Submitters see their departments' figures only."""
+    """Reported figures with all their versions. Submitters see their departments' figures only.
+    Paged by cursor: follow `next`."""
 
     serializer_class = serializers.ActualSerializer
     filterset_class = filters.ActualFilter
-    ordering_fields = ["year"]
+    pagination_class = ByIdCursorPagination
 
     def get_queryset(self):
         return actual_list_for(self.request.user).prefetch_related(
@@ -166,10 +174,10 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.VersionDetailSerializer
     filterset_fields = ["status", "flagged"]
+    pagination_class = ByIdCursorPagination
 
     def get_queryset(self):
-        visible = actual_list_for(self.request.user)
-        return ActualVersion.objects.filter(actual__in=visible).select_related(
+        return version_list_for(self.request.user).select_related(
             "actual", "department", "submitted_by", "reviewed_by"
         )
 
