@@ -150,6 +150,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Cache: pages keep what they read from the snapshots of a date until a recomputation or a new
+# target changes it (reporting.selectors). In-process by default; a shared Redis in production.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # Celery: without a broker the tasks run in-process (embedded default); with one, on workers.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -6,12 +6,15 @@ pandas frames so the figure builders and exporters stay pure.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from kpis.core import vocabulary
-from kpis.models import MilestoneSnapshot, ProgressSnapshot
+from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRun
 from trackers.models import Milestone, Plan, Target
 from trackers.selectors import answerer_names, plan_list, promises_answered_by_department
 
@@ -65,6 +68,30 @@ TARGET_SORTS = {"indicator": "indicator__name", "target_year": "year", "region":
 SORTS = {*SNAPSHOT_SORTS, *TARGET_SORTS}
 
 
+# What the tables read of a date's snapshots changes only when a recomputation writes snapshots or a
+# target is added, so their counts and orderings are kept in the cache under that version.
+CACHE_SECONDS = 600
+
+
+def tables_version() -> tuple:
+    """The latest recomputation and the latest target: what cached table reads depend on. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {RecomputeRun._meta.db_table}), "
+                       f"(SELECT MAX(id) FROM {Target._meta.db_table})")
+        return tuple(cursor.fetchone())
+
+
+def _cached(kind: str, targets: QuerySet[Target], *parts, compute):
+    scope = str(targets.query) if targets.query.where else "all"
+    raw = repr((tables_version(), kind, scope, parts))
+    return cache.get_or_set(f"tables:{hashlib.sha1(raw.encode()).hexdigest()}", compute, CACHE_SECONDS)
+
+
+def scope_size(targets: QuerySet[Target]) -> int:
+    """How many targets are in scope (for paging), from the cache when nothing changed."""
+    return _cached("size", targets, compute=targets.count)
+
+
 def sort_key(sort: str) -> str:
     """The sort asked for if the tables know it, else by status."""
     return sort if sort.lstrip("-") in SORTS else "status"
@@ -100,7 +127,12 @@ def ordered_target_ids(targets: QuerySet[Target], as_of: dt.date, sort: str, win
                        plan: Plan | None = None) -> list[int]:
     """The ids of the targets in `window` of the scope ordered by `sort`, in that order. Sorting
     by a snapshot figure reads the snapshots' index; targets without a snapshot at the date come
-    last, by id. A few queries, whatever the number of targets."""
+    last, by id. A few queries, whatever the number of targets; none when cached."""
+    return _cached("ids", targets, as_of, sort, window.start, window.stop, plan and plan.pk,
+                   compute=lambda: _ordered_target_ids(targets, as_of, sort, window, plan))
+
+
+def _ordered_target_ids(targets, as_of, sort, window, plan) -> list[int]:
     sort = sort_key(sort)
     key = sort.lstrip("-")
     if key in TARGET_SORTS:
@@ -145,7 +177,11 @@ def progress_rows(ids: list[int], as_of: dt.date) -> pd.DataFrame:
 
 def status_counts(targets: QuerySet[Target], as_of: dt.date, plan: Plan | None = None) -> pd.DataFrame:
     """How many targets of each plan stand in each status at `as_of` (no snapshot: no data),
-    counted by the database: plan_code, plan, status, targets."""
+    counted by the database: plan_code, plan, status, targets. From the cache when nothing changed."""
+    return _cached("counts", targets, as_of, plan and plan.pk, compute=lambda: _status_counts(targets, as_of, plan))
+
+
+def _status_counts(targets: QuerySet[Target], as_of: dt.date, plan: Plan | None) -> pd.DataFrame:
     # Grouped by the indexed columns (an index-only scan), named afterwards.
     stored = snapshots_in(targets, as_of, plan).values_list("plan_id", "status_rank").order_by()
     stored = stored.annotate(n=Count("status_rank"))

@@ -24,6 +24,7 @@ from reporting.selectors import (
     milestone_table,
     ordered_target_ids,
     progress_rows,
+    scope_size,
     scoped_targets,
     sort_key,
     status_counts,
@@ -145,7 +146,7 @@ def _furthest_behind_money(request, targets, as_of, labels) -> dict:
         table.assign(expected=table["expected_progress"]), labels,
         _("Money targets furthest behind their trajectory"),
         {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")})
-    return {"money_figure": _figure_json(figure), "money_shown": len(table), "money_total": money.count()}
+    return {"money_figure": _figure_json(figure), "money_shown": len(table), "money_total": scope_size(money)}
 
 
 def _plan_rows(counts: pd.DataFrame, labels: dict) -> list[dict]:
@@ -175,7 +176,7 @@ def plan_page(request, code: str):
     targets = scoped_targets(plan=code)
     if request.GET.get("format") == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, sort, f"plan-{code}-{as_of}")
-    page = _page(request, targets.count())
+    page = _page(request, scope_size(targets))
     table = _table_page(request, targets, as_of, sort, page, plan=plan) if as_of else pd.DataFrame()
     milestones = milestone_table(Milestone.objects.filter(plan=plan), as_of) if as_of else pd.DataFrame()
     labels = status_labels()
@@ -308,7 +309,7 @@ def regions_page(request):
     targets = Target.objects.filter(indicator=indicator)
     if request.GET.get("format") == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, sort, f"regions-{indicator.code}-{as_of}")
-    page = _page(request, targets.count())
+    page = _page(request, scope_size(targets))
     table = _table_page(request, targets, as_of, sort, page) if as_of else pd.DataFrame()
     if not table.empty:
         table["label"] = table["region"] + " · " + table["plan"]
