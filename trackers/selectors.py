@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from .models import (
@@ -15,6 +15,7 @@ from .models import (
     Answerer,
     Department,
     Indicator,
+    Milestone,
     Plan,
     Region,
     ReportingObligation,
@@ -36,6 +37,48 @@ def plan_status_expression(today: dt.date | None = None) -> Case:
 
 def plan_list(*, today: dt.date | None = None) -> QuerySet[Plan]:
     return Plan.objects.select_related("region").annotate(status=plan_status_expression(today))
+
+
+# What is shown: published plans, and the version of each target that counts on a date.
+# Dashboards, the calendar and snapshots follow the current versions (Target.objects); reports
+# for a date read the versions valid then, so a revision never rewrites an earlier report.
+
+PUBLISHED = Q(published_at__isnull=False)
+
+
+def published_plans(*, today: dt.date | None = None) -> QuerySet[Plan]:
+    return plan_list(today=today).filter(PUBLISHED)
+
+
+def published_targets() -> QuerySet[Target]:
+    """The current version of every target of a published plan."""
+    return Target.objects.filter(plan__published_at__isnull=False)
+
+
+def valid_on_q(as_of, prefix: str = "") -> Q:
+    """Rows that counted at the end of `as_of` (a date, or an expression such as F("as_of")):
+    made valid by then, not yet replaced by then. Empty dates mean always and still."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": as_of})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": as_of}))
+
+
+def targets_valid_on(as_of: dt.date) -> QuerySet[Target]:
+    """Every target of a published plan as it stood at the end of `as_of`: the rows a report for
+    that date reads, whatever revisions came after."""
+    return Target.all_versions.filter(valid_on_q(as_of), plan__published_at__isnull=False)
+
+
+def snapshot_counts_q(prefix: str = "target__") -> Q:
+    """Snapshots of a published plan's target taken while that version of the target counted."""
+    return Q(**{f"{prefix}plan__published_at__isnull": False}) & valid_on_q(F("as_of"), prefix)
+
+
+def published_milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.filter(plan__published_at__isnull=False)
+
+
+def milestones_valid_on(as_of: dt.date) -> QuerySet[Milestone]:
+    return published_milestones().filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
 
 
 def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
@@ -64,7 +107,9 @@ def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
     )
 
 
-# Who answers for what: the rows the responsibility rule wrote (services.responsibility).
+# Who answers for what: the rows the responsibility rule wrote (services.responsibility). A
+# retired version of a target keeps its rows (earlier reports name them); who answers for a
+# figure now is read from the current versions only.
 
 def answers_q(user, prefix: str = "") -> Q:
     """Targets (or, with a prefix such as "target__", rows of a target) that one of the user's
@@ -76,16 +121,20 @@ def figures_answered_q(user, prefix: str = "") -> Q:
     """Figures (indicator x region) that one of the user's departments answers for a target of."""
     return Q(Exists(Answerer.objects.filter(
         department__members=user, target__indicator=OuterRef(f"{prefix}indicator"),
-        target__region=OuterRef(f"{prefix}region"),
+        target__region=OuterRef(f"{prefix}region"), target__valid_to__isnull=True,
     )))
 
 
 def user_answers_for_figure(user, indicator, region) -> bool:
-    return Answerer.objects.filter(department__members=user, target__indicator=indicator, target__region=region).exists()
+    return Answerer.objects.filter(
+        department__members=user, target__indicator=indicator, target__region=region, target__valid_to__isnull=True,
+    ).exists()
 
 
 def department_answers_for_figure(department, indicator, region) -> bool:
-    return Answerer.objects.filter(department=department, target__indicator=indicator, target__region=region).exists()
+    return Answerer.objects.filter(
+        department=department, target__indicator=indicator, target__region=region, target__valid_to__isnull=True,
+    ).exists()
 
 
 def user_answers_for_milestone(user, milestone) -> bool:
@@ -188,6 +237,7 @@ WITH figures AS (
     SELECT DISTINCT t.indicator_id, t.region_id, t.plan_id
     FROM trackers_target t JOIN trackers_plan p ON p.id = t.plan_id
     WHERE p.start_year <= %s AND p.end_year >= %s
+      AND t.valid_to IS NULL AND p.published_at IS NOT NULL  -- current targets of published plans
 ), owed AS (
     SELECT o.department_id, o.indicator_id, o.region_id, o.due_date,
         EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
@@ -227,3 +277,4 @@ def completeness(year: int, today: dt.date | None = None) -> list[dict]:
         for plan_id, department_id, owed, submitted, approved, overdue in counts
     ]
     return sorted(rows, key=lambda row: (row["plan"].code, row["department"].name))
+
