@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,11 +10,13 @@ from django.db import connection
 from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from . import matching
 from .models import (
     Actual,
     ActualVersion,
     Answerer,
     Department,
+    DraftTarget,
     Indicator,
     Milestone,
     Plan,
@@ -21,6 +24,8 @@ from .models import (
     ReportingObligation,
     Target,
 )
+from .quantities import normalize_text
+from .reading import LOW_CONFIDENCE
 from .validation import FigureContext
 
 
@@ -278,3 +283,110 @@ def completeness(year: int, today: dt.date | None = None) -> list[dict]:
     ]
     return sorted(rows, key=lambda row: (row["plan"].code, row["department"].name))
 
+
+# Reading new plans: what the intake pages show beside each proposal. Two queries whatever the
+# number of proposals: the indicators to rank, the departments of the plan's region.
+
+SUGGESTIONS = 5
+
+
+@dataclass
+class ProposalView:
+    draft: DraftTarget
+    confident: bool
+    suggestions: list[matching.Suggestion] = field(default_factory=list)
+    preselected: str = "new"  # an indicator's pk, or "new": what the picker starts on
+    new_name: str = ""
+    new_unit: str = ""
+    new_kind: str = ""
+    lead: list[tuple[str, bool]] = field(default_factory=list)  # (name, the region has it already)
+    cooperating: list[tuple[str, bool]] = field(default_factory=list)
+    deadline: dt.date | None = None
+
+
+def proposal_views(drafts: list[DraftTarget], region: Region) -> list[ProposalView]:
+    index = matching.IndicatorIndex([matching.Candidate(pk, name, unit) for pk, name, unit in
+                                     Indicator.objects.values_list("pk", "name", "unit")])
+    known = set(Department.objects.filter(region=region).values_list("name", flat=True))
+    return [_proposal_view(draft, index, known) for draft in drafts]
+
+
+def _proposal_view(draft: DraftTarget, index: matching.IndicatorIndex, known: set[str]) -> ProposalView:
+    view = ProposalView(draft=draft, confident=float(draft.confidence) >= LOW_CONFIDENCE,
+                        lead=[(n, n in known) for n in _split(draft.lead_departments)],
+                        cooperating=[(n, n in known) for n in _split(draft.cooperating_departments)])
+    if draft.kind == DraftTarget.Kind.MILESTONE:
+        view.deadline = dt.date(draft.year, 12, 31) if draft.year else None
+        return view
+    subject = draft.subject or draft.clause
+    view.suggestions = index.rank(subject, draft.unit, SUGGESTIONS)
+    good = [s for s in view.suggestions if s.score >= matching.GOOD_SUGGESTION and matching.same_family(draft.unit, s.unit)]
+    view.preselected = str(good[0].pk) if good else "new"
+    view.new_name, view.new_unit = subject[:255], draft.unit
+    view.new_kind = matching.indicator_kind_for(draft.unit, subject)
+    return view
+
+
+def _split(names: str) -> list[str]:
+    return [n for n in (names or "").split("、") if n]
+
+
+# Revisions: the side-by-side diff of a plan's targets and a new text's proposals.
+
+@dataclass
+class DiffRow:
+    change: str  # kpis.core.vocabulary.REVISION_CHANGES
+    target: Target
+    proposal: DraftTarget | None
+    fields: list[str]  # what a change changes: value, value_high, comparator, year
+    choosable: bool  # its clause left the text: the reviewer chooses the proposal that revises it
+
+
+@dataclass
+class RevisionDiff:
+    rows: list[DiffRow]
+    candidates: list[DraftTarget]  # target proposals whose clause is new: what a target may be revised by
+    additions: list[DraftTarget]  # candidates revising no target: what the new text may add
+
+
+def revision_diff(revision, matches: dict[int, int | None] | None = None) -> RevisionDiff:
+    """A target whose clause the new text still contains verbatim is unchanged (the same words
+    promise the same thing, whatever the reader makes of them). The others are paired with the
+    proposals of clauses the old text did not have: the reviewer's `matches` (target pk -> draft
+    pk, None: removed) or, without them, the likeliest pairs (trackers.matching)."""
+    new_text = revision.plan_draft.text
+    old_text = normalize_text(revision.plan.source_text)
+    targets = list(Target.objects.filter(plan=revision.plan_id).select_related("indicator").order_by("year", "key"))
+    proposals = list(revision.plan_draft.drafts.filter(kind=DraftTarget.Kind.TARGET).order_by("start"))
+    candidates = [p for p in proposals if p.clause not in old_text and p.value is not None]
+    gone = [t for t in targets if t.clause not in new_text]
+    if matches is None:
+        matches = matching.match_promises([_promise_of_target(t) for t in gone], [_promise_of_draft(p) for p in candidates])
+    by_pk = {p.pk: p for p in candidates}
+    rows = []
+    for target in targets:
+        if target not in gone:
+            rows.append(DiffRow("unchanged", target, _overlapping(target, proposals), [], False))
+            continue
+        proposal = by_pk.get(matches.get(target.pk))
+        if proposal is None:
+            rows.append(DiffRow("removed", target, None, [], True))
+            continue
+        fields = matching.changed_fields(_promise_of_target(target), _promise_of_draft(proposal))
+        rows.append(DiffRow("changed" if fields else "unchanged", target, proposal, fields, True))
+    used = {row.proposal.pk for row in rows if row.proposal is not None}
+    return RevisionDiff(rows, candidates, [p for p in candidates if p.pk not in used])
+
+
+def _overlapping(target: Target, proposals: list[DraftTarget]) -> DraftTarget | None:
+    return next((p for p in proposals if p.clause in target.clause or target.clause in p.clause), None)
+
+
+def _promise_of_target(target: Target) -> matching.Promise:
+    return matching.Promise(target.pk, target.clause, target.indicator.name, target.unit, target.value,
+                            target.value_high, target.comparator, target.year)
+
+
+def _promise_of_draft(draft: DraftTarget) -> matching.Promise:
+    return matching.Promise(draft.pk, draft.clause, draft.subject, draft.unit, draft.value, draft.value_high,
+                            draft.comparator, draft.year)
