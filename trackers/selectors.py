@@ -78,6 +78,16 @@ def snapshot_counts_q(prefix: str = "target__") -> Q:
     return Q(**{f"{prefix}plan__published_at__isnull": False}) & valid_on_q(F("as_of"), prefix)
 
 
+def plans_for(user) -> QuerySet[Plan]:
+    """Plans a user may list: reviewers (who read and publish plans) see unpublished ones too."""
+    return plan_list() if user.has_perm("trackers.read_plans") else published_plans()
+
+
+def promises_for(user, promises: QuerySet) -> QuerySet:
+    """Targets or milestones a user may list: of published plans, unless the user reviews plans."""
+    return promises if user.has_perm("trackers.read_plans") else promises.filter(plan__published_at__isnull=False)
+
+
 def published_milestones() -> QuerySet[Milestone]:
     return Milestone.objects.filter(plan__published_at__isnull=False)
 

@@ -212,6 +212,7 @@ def test_other_roles_are_refused(client, role):
 
 
 def test_an_unpublished_plan_stays_off_the_progress_api_reports_and_calendar(client, reviewer, yueyang):
+    from django.test import Client
     from django.utils import timezone
 
     from kpis.services import snapshots_recompute
@@ -230,6 +231,11 @@ def test_an_unpublished_plan_stays_off_the_progress_api_reports_and_calendar(cli
 
     assert listed() == 0 and not owed.exists()
     assert plan.code not in dict(scope_choices()["plan"])
+    assert plan.code not in {p["code"] for p in client.get("/api/plans/", {"page_size": 100}).json()["results"]}
+    assert client.get("/api/targets/", {"plan": plan.code}).json()["count"] == 0
+    reviewing = Client()
+    reviewing.force_login(UserFactory(role=roles.REVIEWER))
+    assert reviewing.get("/api/targets/", {"plan": plan.code}).json()["count"] == plan.targets.count()
     intake.plan_publish(user=UserFactory(role=roles.REVIEWER), plan=plan)
     assert listed() == plan.targets.count() and owed.exists()
     assert plan.code in dict(scope_choices()["plan"])
