@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 
 from kpis.models import ProgressSnapshot, Status
 from kpis.selectors import latest_snapshot_date
+from trackers.selectors import snapshot_counts_q
 
 
 class ProgressSerializer(serializers.ModelSerializer):
@@ -56,4 +57,6 @@ class ProgressFilter(django_filters.FilterSet):
 class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgressSerializer
     filterset_class = ProgressFilter
-    queryset = ProgressSnapshot.objects.select_related("target__plan", "target__indicator").order_by("as_of", "target_id")
+    # Published plans only, each target's version that counted on the snapshot's date.
+    queryset = ProgressSnapshot.objects.filter(snapshot_counts_q()).select_related(
+        "target__plan", "target__indicator").order_by("as_of", "target_id")

@@ -14,6 +14,7 @@ from kpis.core.missing import is_missing
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRequest, RecomputeRun
 from kpis.selectors import milestones_frame, progress_frame
 from trackers.models import Milestone, Target
+from trackers.selectors import valid_on_q
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -33,8 +34,10 @@ INT_FIELDS = {"latest_year": "latest_year", "years_left": "years_left", "years_m
 @transaction.atomic
 def snapshots_recompute(targets: QuerySet[Target], as_of: dt.date, scope: str = "") -> int:
     """Compute and store snapshots for the targets as of a date. Idempotent: the rows depend
-    only on the approved figures at that date, and are upserted on (target, as_of)."""
+    only on the approved figures at that date, and are upserted on (target, as_of). Only the
+    target versions that counted that day get one (a revision's successor has none before it)."""
     started = timezone.now()
+    targets = targets.filter(valid_on_q(as_of))
     result = progress_frame(targets, as_of)
     rows = [_snapshot(record, as_of) for record in result.to_dict("records")]
     ProgressSnapshot.objects.bulk_create(
@@ -88,6 +91,13 @@ def _decimal(value) -> Decimal | None:
 
 def _int(value) -> int | None:
     return None if is_missing(value) else int(value)
+
+
+def snapshots_discard_from(target_ids: list[int], on: dt.date) -> int:
+    """Drop the stored progress of retired target versions from the day they stopped counting:
+    it measured a promise no longer in force then. Earlier snapshots stay, so earlier reports too."""
+    deleted, _ = ProgressSnapshot.objects.filter(target_id__in=target_ids, as_of__gte=on).delete()
+    return deleted
 
 
 # --- the outbox -----------------------------------------------------------------------------

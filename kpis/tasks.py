@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kpis import services
 from trackers.models import Target
+from trackers.selectors import published_targets
 
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 8}
 
@@ -39,7 +40,7 @@ def recompute_plan(plan_id: int, as_of: str | None = None) -> int:
 
 @shared_task(name="kpis.recompute_all", **RETRY)
 def recompute_all(as_of: str | None = None) -> int:
-    return services.snapshots_recompute(Target.objects.all(), _as_of(as_of), scope="all")
+    return services.snapshots_recompute(published_targets(), _as_of(as_of), scope="all")
 
 
 @shared_task(name="kpis.outbox_sweep", **RETRY)

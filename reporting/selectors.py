@@ -16,7 +16,13 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 from kpis.core import vocabulary
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRun
 from trackers.models import Milestone, Plan, Target
-from trackers.selectors import answerer_names, plan_list, promises_answered_by_department
+from trackers.selectors import (
+    answerer_names,
+    plan_list,
+    promises_answered_by_department,
+    published_targets,
+    targets_valid_on,
+)
 
 SNAPSHOT_COLUMNS = [
     "target_id", "as_of", "status", "reason", "reason_zh", "progress", "expected_progress", "gap", "latest_year",
@@ -37,10 +43,11 @@ TARGET_COLUMNS = {
 }
 
 
-def scoped_targets(*, plan: str | None = None, region: str | None = None, department: str | None = None,
-                   plan_status: str | None = None) -> QuerySet[Target]:
-    """Targets in a scope given by codes: a plan, a region (and the regions below it), a department."""
-    targets = Target.objects.all()
+def scoped_targets(*, as_of: dt.date | None = None, plan: str | None = None, region: str | None = None,
+                   department: str | None = None, plan_status: str | None = None) -> QuerySet[Target]:
+    """Targets of published plans in a scope given by codes: a plan, a region (and the regions
+    below it), a department. The current versions; with `as_of`, the versions valid that day."""
+    targets = targets_valid_on(as_of) if as_of else published_targets()
     if plan:
         targets = targets.filter(plan__code=plan)
     if region:
@@ -161,7 +168,8 @@ def progress_table(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
         return table.reindex(columns=[*columns, "lead", "cooperating"])
     table["status"] = table["status"].fillna("no_data")
     table["as_of"] = as_of
-    names = answerer_names(Target.objects.filter(pk__in=list(table["target_id"])))
+    # All versions: a report for a past date lists versions a revision has since replaced.
+    names = answerer_names(Target.all_versions.filter(pk__in=list(table["target_id"])))
     table["lead"] = ["、".join(names.get(pk, {}).get("accountable", [])) for pk in table["target_id"]]
     table["cooperating"] = ["、".join(names.get(pk, {}).get("supporting", [])) for pk in table["target_id"]]
     return table
@@ -169,7 +177,7 @@ def progress_table(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
 
 def progress_rows(ids: list[int], as_of: dt.date) -> pd.DataFrame:
     """progress_table for the targets named, in the order named."""
-    table = progress_table(Target.objects.filter(pk__in=ids), as_of)
+    table = progress_table(Target.all_versions.filter(pk__in=ids), as_of)
     if table.empty:
         return table
     return table.set_index("target_id").loc[ids].reset_index()

@@ -3,6 +3,7 @@ answering departments exist), and approved figures reported through the real wor
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from trackers import roles
 from trackers.models import Actual, Department, Indicator, Plan, Region, Target
@@ -60,6 +61,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     issuing_body = "测试"
     start_year = 2021
     end_year = 2025
+    published_at = factory.LazyFunction(timezone.now)  # shown on dashboards, as the loader's plans are
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

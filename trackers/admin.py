@@ -13,10 +13,27 @@ from .models import (
     Milestone,
     Plan,
     PlanDraft,
+    PlanRevision,
     Region,
     Target,
 )
 from .selectors import plan_status_expression
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Plans and their promises change only through the services (intake, revisions, the plan
+    loader, milestone completion), which keep their history and refresh who answers for them;
+    the admin shows them, with that history, and never writes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 admin.site.site_header = _("Policy target tracker")
 admin.site.site_title = _("Policy target tracker")
@@ -24,15 +41,15 @@ admin.site.site_title = _("Policy target tracker")
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "parent"]
-    list_filter = ["level"]
+    list_display = ["name", "code", "level", "parent", "origin"]
+    list_filter = ["level", "origin"]
     search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "full_name", "region", "code"]
-    list_filter = ["region"]
+    list_display = ["name", "full_name", "region", "code", "origin"]
+    list_filter = ["origin", "region"]
     search_fields = ["name", "full_name", "code"]
     filter_horizontal = ["members"]
 
@@ -49,9 +66,10 @@ class TargetInline(admin.TabularInline):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     fields = ["key", "title", "deadline", "completed_on"]
-    readonly_fields = ["key", "title", "deadline"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
+    can_delete = False
 
 
 class BaselineInline(admin.TabularInline):
@@ -84,9 +102,10 @@ class PlanStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["short_title", "region", "start_year", "end_year", "document_status", "status"]
-    list_filter = [PlanStatusFilter, "document_status", "region"]
+class PlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["short_title", "region", "start_year", "end_year", "document_status", "status", "origin",
+                    "published_at"]
+    list_filter = [PlanStatusFilter, "document_status", "origin", "region"]
     search_fields = ["title", "short_title", "code", "issuing_body"]
     readonly_fields = ["source_text"]
     inlines = [TargetInline, MilestoneInline, BaselineInline, ExcludedInline]
@@ -101,23 +120,42 @@ class PlanAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "unit", "direction", "kind"]
-    list_filter = ["kind", "direction", "unit"]
+    list_display = ["name", "code", "unit", "direction", "kind", "origin"]
+    list_filter = ["kind", "direction", "origin", "unit"]
     search_fields = ["name", "name_en", "code", "definition"]
 
 
+class TargetVersionFilter(admin.SimpleListFilter):
+    title = _("version")
+    parameter_name = "version"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("current")), ("retired", _("replaced by a revision or retired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.filter(valid_to__isnull=True)
+        if self.value() == "retired":
+            return queryset.filter(valid_to__isnull=False)
+        return queryset
+
+
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "plan", "region", "comparator", "value_text", "year", "basis", "aspirational"]
-    list_filter = ["plan", "region", "year", "comparator", "basis", "aspirational", "departments_basis"]
+class TargetAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["indicator", "plan", "region", "comparator", "value_text", "year", "basis", "aspirational",
+                    "origin", "valid_from", "valid_to"]
+    list_filter = [TargetVersionFilter, "plan", "region", "year", "comparator", "basis", "aspirational",
+                   "departments_basis", "origin"]
     search_fields = ["clause", "key", "indicator__name", "value_text"]
     filter_horizontal = ["lead_departments", "cooperating_departments"]
     list_select_related = ["indicator", "plan", "region"]
-    autocomplete_fields = ["indicator", "baseline"]
+
+    def get_queryset(self, request):
+        return Target.all_versions.all()  # every version, retired ones included
 
 
 @admin.register(Baseline)
-class BaselineAdmin(admin.ModelAdmin):
+class BaselineAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["indicator", "plan", "region", "year", "value_text", "qualifier"]
     list_filter = ["plan", "region", "qualifier"]
     search_fields = ["clause", "indicator__name"]
@@ -125,7 +163,9 @@ class BaselineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Completion is recorded by the responsible departments through the API (services.milestones)."""
+
     list_display = ["title", "plan", "region", "deadline", "completed_on"]
     list_filter = ["plan", "region"]
     search_fields = ["title", "clause"]
@@ -134,7 +174,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExcludedPromise)
-class ExcludedPromiseAdmin(admin.ModelAdmin):
+class ExcludedPromiseAdmin(ReadOnlyAdmin):
     list_display = ["clause", "plan", "reason"]
     list_filter = ["plan"]
     search_fields = ["clause", "reason"]
@@ -178,7 +218,7 @@ class ActualVersionAdmin(SimpleHistoryAdmin):
 
 class DraftTargetInline(admin.TabularInline):
     model = DraftTarget
-    fields = ["kind", "clause", "value_text", "comparator", "year", "status", "accepted_target"]
+    fields = ["kind", "clause", "value_text", "comparator", "year", "confidence", "status", "accepted_target"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -188,10 +228,19 @@ class DraftTargetInline(admin.TabularInline):
 class PlanDraftAdmin(admin.ModelAdmin):
     """Plans read by the reader; drafts are accepted or rejected on the intake pages."""
 
-    list_display = ["title", "region", "created_by", "created_at"]
+    list_display = ["title", "plan", "purpose", "region", "created_by", "created_at"]
     search_fields = ["title", "text"]
-    readonly_fields = ["title", "region", "filename", "text", "created_by", "created_at"]
+    readonly_fields = ["title", "plan", "purpose", "region", "filename", "text", "created_by", "created_at"]
     inlines = [DraftTargetInline]
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PlanRevision)
+class PlanRevisionAdmin(ReadOnlyAdmin):
+    """New texts of plans; their diffs are reviewed and accepted on the intake pages."""
+
+    list_display = ["title", "plan", "status", "effective_on", "changed", "added", "removed", "unchanged"]
+    list_filter = ["status"]
+    search_fields = ["title", "plan__code"]

@@ -26,7 +26,32 @@ class DocumentStatus(models.TextChoices):
     CONSULTATION_DRAFT = "consultation_draft", _("consultation draft (征求意见稿)")
 
 
-class Region(models.Model):
+Origin = text_choices("Origin", vocabulary.ORIGINS)
+
+
+class Provenance(models.Model):
+    """Where a row comes from, and what the plan loader last wrote into it.
+
+    `curated_fingerprint` is the SHA-256 of the curated values the loader wrote (services.plans):
+    a row whose values still hash to it is unchanged since, so the loader may update it; a row
+    whose values differ was edited by people, and the loader reports instead of overwriting.
+    """
+
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices, default=Origin.INTAKE)
+    curated_fingerprint = models.CharField(
+        _("curated fingerprint"), max_length=64, blank=True, editable=False,
+        help_text=_("What the plan loader last wrote (SHA-256 of its values); empty for rows people added."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def origin_valid(model_name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=one_of("origin", vocabulary.ORIGINS), name=f"{model_name}_origin_valid")
+
+
+class Region(Provenance):
     Level = RegionLevel
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -47,13 +72,17 @@ class Region(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=F("id")), name="region_not_own_parent"
             ),
+            origin_valid("region"),
         ]
 
     def __str__(self):
         return self.name
 
 
-class Department(models.Model):
+class Department(Provenance):
+    """A department of a region. Intake creates the ones a plan's brackets name and the region
+    does not have yet (origin "intake")."""
+
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=128, help_text=_("As the plans write it."))
     full_name = models.CharField(_("full name"), max_length=255, blank=True)
@@ -70,14 +99,18 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
         ordering = ["region_id", "name"]  # the columns of an index, not a join
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region"),
+            origin_valid("department"),
         ]
 
     def __str__(self):
         return self.name
 
 
-class Plan(models.Model):
+class Plan(Provenance):
+    """A plan. Dashboards, the progress API, reports and the calendar show published plans only
+    (`published_at`); the loader publishes the curated ones, a reviewer the ones read by intake."""
+
     DocumentStatus = DocumentStatus
 
     class Status(models.TextChoices):
@@ -113,6 +146,12 @@ class Plan(models.Model):
         default="assigned",
     )
     coordinating_clause = models.TextField(_("coordinating clause"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("plan")
@@ -123,6 +162,7 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=one_of("document_status", DocumentStatus.values), name="plan_document_status_valid"
             ),
+            origin_valid("plan"),
         ]
 
     def __str__(self):
@@ -134,7 +174,7 @@ class Plan(models.Model):
         return self.Status(self.status).label
 
 
-class Indicator(models.Model):
+class Indicator(Provenance):
     Direction = text_choices("Direction", vocabulary.DIRECTIONS)
     Kind = text_choices("Kind", vocabulary.KINDS)
 
@@ -156,13 +196,14 @@ class Indicator(models.Model):
         constraints = [
             models.CheckConstraint(condition=one_of("direction", vocabulary.DIRECTIONS), name="indicator_direction_valid"),
             models.CheckConstraint(condition=one_of("kind", vocabulary.KINDS), name="indicator_kind_valid"),
+            origin_valid("indicator"),
         ]
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"
 
 
-class Baseline(models.Model):
+class Baseline(Provenance):
     """A stated fact about the present or past, with the plan's own qualifier (超过, 约)."""
 
     Qualifier = text_choices("Qualifier", vocabulary.BASELINE_QUALIFIERS)
@@ -177,6 +218,7 @@ class Baseline(models.Model):
     value_text = models.CharField(_("value as written"), max_length=64)
     qualifier = models.CharField(_("qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
     clause = models.TextField(_("clause"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("baseline")
@@ -187,6 +229,7 @@ class Baseline(models.Model):
             models.CheckConstraint(
                 condition=one_of("qualifier", vocabulary.BASELINE_QUALIFIERS), name="baseline_qualifier_valid"
             ),
+            origin_valid("baseline"),
         ]
 
     def __str__(self):
@@ -214,7 +257,20 @@ class Answerable(models.Model):
         abstract = True
 
 
-class Target(Answerable):
+class CurrentTargetManager(models.Manager):
+    """The current version of every target: what dashboards, the calendar, snapshots and figure
+    permissions follow. Reports for a date read the versions valid then (Target.all_versions and
+    trackers.selectors.targets_valid_on); related objects (a snapshot's target) reach every row."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(valid_to__isnull=True)
+
+
+class Target(Answerable, Provenance):
+    """A quantitative promise. Rows are versions: a revision of the plan's text retires a row
+    (`valid_to`) and creates its successor (`replaces`), so a report for an earlier date still
+    reads the target as it stood then, and figures (indicator x region x year) stay with both."""
+
     Comparator = text_choices("Comparator", vocabulary.COMPARATORS)
     Basis = text_choices("Basis", vocabulary.BASES)
 
@@ -244,13 +300,44 @@ class Target(Answerable):
         related_name="targets",
     )
     note = models.TextField(_("note"), blank=True)
+    valid_from = models.DateField(
+        _("counts from"), null=True, blank=True, help_text=_("Empty: from the plan's first published text."),
+    )
+    valid_to = models.DateField(
+        _("replaced on"), null=True, blank=True, help_text=_("Empty: the current version of the target."),
+    )
+    replaces = models.ForeignKey(
+        "self", verbose_name=_("replaces"), null=True, blank=True, on_delete=models.PROTECT, related_name="successors",
+    )
+    revision = models.ForeignKey(
+        "PlanRevision", verbose_name=_("created by revision"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="created_targets",
+    )
+    retired_by = models.ForeignKey(
+        "PlanRevision", verbose_name=_("retired by revision"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="retired_targets",
+    )
+    history = HistoricalRecords()
+
+    all_versions = models.Manager()
+    objects = CurrentTargetManager()
 
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         ordering = ["plan_id", "year", "key"]  # columns, not the plan's own ordering (a join)
+        default_manager_name = "objects"
+        base_manager_name = "all_versions"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "key"], name="target_unique_key_in_plan"),
+            # One current version per key; retired versions keep theirs.
+            models.UniqueConstraint(
+                fields=["plan", "key"], condition=Q(valid_to__isnull=True), name="target_unique_current_key_in_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="target_validity_ordered",
+            ),
+            origin_valid("target"),
             models.CheckConstraint(condition=one_of("comparator", vocabulary.COMPARATORS), name="target_comparator_valid"),
             models.CheckConstraint(condition=one_of("basis", vocabulary.BASES), name="target_basis_valid"),
             # A range has an upper end above its lower end; nothing else has one.
@@ -274,7 +361,7 @@ class Target(Answerable):
         return f"{self.indicator.name} {self.year}: {self.value_text}"
 
 
-class Milestone(Answerable):
+class Milestone(Answerable, Provenance):
     """A dated deliverable with no number to measure: done or not, by its deadline."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="milestones")
@@ -286,6 +373,9 @@ class Milestone(Answerable):
     section = models.CharField(_("section"), max_length=128, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
+    valid_from = models.DateField(
+        _("counts from"), null=True, blank=True, help_text=_("Empty: from the plan's first published text."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -299,6 +389,7 @@ class Milestone(Answerable):
                 condition=Q(completed_on__isnull=True) | ~Q(evidence=""),
                 name="milestone_completion_has_evidence",
             ),
+            origin_valid("milestone"),
         ]
 
     def __str__(self):
@@ -491,10 +582,20 @@ class ReportingObligation(models.Model):
 
 
 class PlanDraft(models.Model):
-    """A new plan's text, read by trackers.reading into draft promises for a reviewer."""
+    """A plan's text, read by trackers.reading into proposals for a reviewer: the text of a new
+    plan (its proposals are accepted into `plan`), or a new text of an existing plan (a revision)."""
+
+    class Purpose(models.TextChoices):
+        NEW_PLAN = "new_plan", _("a new plan")
+        REVISION = "revision", _("a new text of an existing plan")
 
     title = models.CharField(_("title"), max_length=255)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="texts",
+        help_text=_("The plan its proposals are accepted into; empty for texts read before plans were made here."),
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.NEW_PLAN)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     text = models.TextField(_("text"), help_text=_("Whitespace removed; draft offsets point into it."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT)
@@ -504,6 +605,12 @@ class PlanDraft(models.Model):
         verbose_name = _("plan draft")
         verbose_name_plural = _("plan drafts")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=one_of("purpose", ["new_plan", "revision"]), name="plan_draft_purpose_valid"),
+            models.CheckConstraint(
+                condition=~Q(purpose="revision") | Q(plan__isnull=False), name="plan_draft_revision_has_plan"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -516,7 +623,7 @@ class DraftTarget(models.Model):
         MILESTONE = "milestone", _("milestone")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", _("awaiting review")
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
 
@@ -536,14 +643,30 @@ class DraftTarget(models.Model):
     qualifier = models.CharField(_("qualifier"), max_length=16, blank=True)
     lead_departments = models.TextField(_("lead departments"), blank=True)
     cooperating_departments = models.TextField(_("co-operating departments"), blank=True)
+    # What the reader says about its own proposal (trackers.reading.Draft).
+    confidence = models.DecimalField(_("confidence"), max_digits=3, decimal_places=2, default=0)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True, help_text=_("Codes of trackers.reading.REASON_TEXTS."))
+    subject = models.CharField(_("subject"), max_length=128, blank=True, help_text=_("What the number measures."))
+    sentence_kind = models.CharField(_("sentence kind"), max_length=16, blank=True)
+    deadline_text = models.CharField(_("deadline as written"), max_length=32, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    accepted_target = models.OneToOneField(
-        Target, verbose_name=_("target created"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    # What accepting it made; PROTECT: a target, milestone or baseline a proposal became is never deleted.
+    accepted_target = models.ForeignKey(
+        Target, verbose_name=_("target created"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    accepted_milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone created"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    accepted_baseline = models.ForeignKey(
+        Baseline, verbose_name=_("baseline created"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="proposals",
     )
 
     class Meta:
@@ -556,7 +679,68 @@ class DraftTarget(models.Model):
                 condition=~Q(status="accepted") | Q(accepted_target__isnull=False) | ~Q(kind="target"),
                 name="draft_accepted_target_has_target",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_milestone__isnull=False) | ~Q(kind="milestone"),
+                name="draft_accepted_milestone_has_milestone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_baseline__isnull=False) | ~Q(kind="baseline"),
+                name="draft_accepted_baseline_has_baseline",
+            ),
+            models.CheckConstraint(condition=Q(confidence__gte=0, confidence__lte=1), name="draft_confidence_in_unit"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value_text or self.clause[:20]}"
+
+
+class PlanRevision(models.Model):
+    """A new text of a plan (a draft becoming final, a mid-term adjustment). Accepting its diff
+    retires the targets it changes or removes and creates their successors, all counting from
+    `effective_on`; reports for earlier dates keep reading the earlier rows."""
+
+    Change = text_choices("Change", vocabulary.REVISION_CHANGES)
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open for review")
+        ACCEPTED = "accepted", _("accepted")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="revisions")
+    plan_draft = models.OneToOneField(
+        PlanDraft, verbose_name=_("text"), on_delete=models.PROTECT, related_name="revision"
+    )
+    title = models.CharField(_("title of the new text"), max_length=255)
+    document_status = models.CharField(_("document status"), max_length=32, choices=DocumentStatus.choices)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    effective_on = models.DateField(_("counts from"), null=True, blank=True)
+    added = models.PositiveIntegerField(_("targets added"), default=0)
+    changed = models.PositiveIntegerField(_("targets changed"), default=0)
+    removed = models.PositiveIntegerField(_("targets removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("targets unchanged"), default=0)
+
+    class Meta:
+        verbose_name = _("plan revision")
+        verbose_name_plural = _("plan revisions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=one_of("status", ["open", "accepted"]), name="revision_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_by__isnull=False, accepted_at__isnull=False,
+                                                     effective_on__isnull=False),
+                name="revision_acceptance_attributed",
+            ),
+            # At most one open revision of a plan at a time: two would each retire the same rows.
+            models.UniqueConstraint(fields=["plan"], condition=Q(status="open"), name="revision_one_open_per_plan"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -207,7 +207,7 @@ def _check_target_fields(where: str, row: dict, baselines: dict, plan: dict) -> 
         problems.append(f"{where}: basis {row.get('basis')!r}")
     if not isinstance(row.get("year"), int):
         problems.append(f"{where}: year {row.get('year')!r} is not a year")
-    elif not plan["start_year"] - 1 <= row["year"] <= plan["end_year"] + 5:
+    elif not year_fits_period(row["year"], plan["start_year"], plan["end_year"]):
         problems.append(f"{where}: year {row['year']} far outside the plan period")
     baseline_key = row.get("baseline")
     if baseline_key:
@@ -217,6 +217,12 @@ def _check_target_fields(where: str, row: dict, baselines: dict, plan: dict) -> 
         elif baseline.get("indicator") != row.get("indicator"):
             problems.append(f"{where}: baseline {baseline_key!r} measures another indicator")
     return problems
+
+
+def year_fits_period(year: int, start_year: int, end_year: int) -> bool:
+    """A target's year lies in its plan's period, or a year before it (the base year a plan
+    restates) up to five years after it (a 2030 vision in a 2021-2025 plan)."""
+    return start_year - 1 <= year <= end_year + 5
 
 
 def _check_departments_named(where: str, row: dict, departments: set[str], text: str) -> list[str]:

@@ -82,6 +82,9 @@ rules.add_perm("trackers.use_api", reads_everything | is_submitter)
 rules.add_perm("trackers.record_milestone", is_reviewer | (is_submitter & answers_for_milestone))
 # Plans: reading a new plan's text, accepting its promises, publishing it.
 rules.add_perm("trackers.read_plans", is_reviewer | is_administrator)
+# Making a plan visible on dashboards, reports and the calendar, and accepting a new text of a
+# plan (a revision retires and replaces its targets).
+rules.add_perm("trackers.publish_plan", is_reviewer | is_administrator)
 # Leaders' pages and auditors' reports
 rules.add_perm("trackers.view_dashboards", reads_everything)
 rules.add_perm("trackers.export_reports", is_auditor | is_leader | is_administrator)

@@ -2,24 +2,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from . import matching
 from .models import (
     Actual,
     ActualVersion,
     Answerer,
     Department,
+    DraftTarget,
     Indicator,
+    Milestone,
     Plan,
     Region,
     ReportingObligation,
     Target,
 )
+from .quantities import normalize_text
+from .reading import LOW_CONFIDENCE
 from .validation import FigureContext
 
 
@@ -36,6 +42,58 @@ def plan_status_expression(today: dt.date | None = None) -> Case:
 
 def plan_list(*, today: dt.date | None = None) -> QuerySet[Plan]:
     return Plan.objects.select_related("region").annotate(status=plan_status_expression(today))
+
+
+# What is shown: published plans, and the version of each target that counts on a date.
+# Dashboards, the calendar and snapshots follow the current versions (Target.objects); reports
+# for a date read the versions valid then, so a revision never rewrites an earlier report.
+
+PUBLISHED = Q(published_at__isnull=False)
+
+
+def published_plans(*, today: dt.date | None = None) -> QuerySet[Plan]:
+    return plan_list(today=today).filter(PUBLISHED)
+
+
+def published_targets() -> QuerySet[Target]:
+    """The current version of every target of a published plan."""
+    return Target.objects.filter(plan__published_at__isnull=False)
+
+
+def valid_on_q(as_of, prefix: str = "") -> Q:
+    """Rows that counted at the end of `as_of` (a date, or an expression such as F("as_of")):
+    made valid by then, not yet replaced by then. Empty dates mean always and still."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": as_of})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": as_of}))
+
+
+def targets_valid_on(as_of: dt.date) -> QuerySet[Target]:
+    """Every target of a published plan as it stood at the end of `as_of`: the rows a report for
+    that date reads, whatever revisions came after."""
+    return Target.all_versions.filter(valid_on_q(as_of), plan__published_at__isnull=False)
+
+
+def snapshot_counts_q(prefix: str = "target__") -> Q:
+    """Snapshots of a published plan's target taken while that version of the target counted."""
+    return Q(**{f"{prefix}plan__published_at__isnull": False}) & valid_on_q(F("as_of"), prefix)
+
+
+def plans_for(user) -> QuerySet[Plan]:
+    """Plans a user may list: reviewers (who read and publish plans) see unpublished ones too."""
+    return plan_list() if user.has_perm("trackers.read_plans") else published_plans()
+
+
+def promises_for(user, promises: QuerySet) -> QuerySet:
+    """Targets or milestones a user may list: of published plans, unless the user reviews plans."""
+    return promises if user.has_perm("trackers.read_plans") else promises.filter(plan__published_at__isnull=False)
+
+
+def published_milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.filter(plan__published_at__isnull=False)
+
+
+def milestones_valid_on(as_of: dt.date) -> QuerySet[Milestone]:
+    return published_milestones().filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
 
 
 def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
@@ -64,7 +122,9 @@ def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
     )
 
 
-# Who answers for what: the rows the responsibility rule wrote (services.responsibility).
+# Who answers for what: the rows the responsibility rule wrote (services.responsibility). A
+# retired version of a target keeps its rows (earlier reports name them); who answers for a
+# figure now is read from the current versions only.
 
 def answers_q(user, prefix: str = "") -> Q:
     """Targets (or, with a prefix such as "target__", rows of a target) that one of the user's
@@ -76,16 +136,20 @@ def figures_answered_q(user, prefix: str = "") -> Q:
     """Figures (indicator x region) that one of the user's departments answers for a target of."""
     return Q(Exists(Answerer.objects.filter(
         department__members=user, target__indicator=OuterRef(f"{prefix}indicator"),
-        target__region=OuterRef(f"{prefix}region"),
+        target__region=OuterRef(f"{prefix}region"), target__valid_to__isnull=True,
     )))
 
 
 def user_answers_for_figure(user, indicator, region) -> bool:
-    return Answerer.objects.filter(department__members=user, target__indicator=indicator, target__region=region).exists()
+    return Answerer.objects.filter(
+        department__members=user, target__indicator=indicator, target__region=region, target__valid_to__isnull=True,
+    ).exists()
 
 
 def department_answers_for_figure(department, indicator, region) -> bool:
-    return Answerer.objects.filter(department=department, target__indicator=indicator, target__region=region).exists()
+    return Answerer.objects.filter(
+        department=department, target__indicator=indicator, target__region=region, target__valid_to__isnull=True,
+    ).exists()
 
 
 def user_answers_for_milestone(user, milestone) -> bool:
@@ -188,6 +252,7 @@ WITH figures AS (
     SELECT DISTINCT t.indicator_id, t.region_id, t.plan_id
     FROM trackers_target t JOIN trackers_plan p ON p.id = t.plan_id
     WHERE p.start_year <= %s AND p.end_year >= %s
+      AND t.valid_to IS NULL AND p.published_at IS NOT NULL  -- current targets of published plans
 ), owed AS (
     SELECT o.department_id, o.indicator_id, o.region_id, o.due_date,
         EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
@@ -227,3 +292,111 @@ def completeness(year: int, today: dt.date | None = None) -> list[dict]:
         for plan_id, department_id, owed, submitted, approved, overdue in counts
     ]
     return sorted(rows, key=lambda row: (row["plan"].code, row["department"].name))
+
+
+# Reading new plans: what the intake pages show beside each proposal. Two queries whatever the
+# number of proposals: the indicators to rank, the departments of the plan's region.
+
+SUGGESTIONS = 5
+
+
+@dataclass
+class ProposalView:
+    draft: DraftTarget
+    confident: bool
+    suggestions: list[matching.Suggestion] = field(default_factory=list)
+    preselected: str = "new"  # an indicator's pk, or "new": what the picker starts on
+    new_name: str = ""
+    new_unit: str = ""
+    new_kind: str = ""
+    lead: list[tuple[str, bool]] = field(default_factory=list)  # (name, the region has it already)
+    cooperating: list[tuple[str, bool]] = field(default_factory=list)
+    deadline: dt.date | None = None
+
+
+def proposal_views(drafts: list[DraftTarget], region: Region) -> list[ProposalView]:
+    index = matching.IndicatorIndex([matching.Candidate(pk, name, unit) for pk, name, unit in
+                                     Indicator.objects.values_list("pk", "name", "unit")])
+    known = set(Department.objects.filter(region=region).values_list("name", flat=True))
+    return [_proposal_view(draft, index, known) for draft in drafts]
+
+
+def _proposal_view(draft: DraftTarget, index: matching.IndicatorIndex, known: set[str]) -> ProposalView:
+    view = ProposalView(draft=draft, confident=float(draft.confidence) >= LOW_CONFIDENCE,
+                        lead=[(n, n in known) for n in _split(draft.lead_departments)],
+                        cooperating=[(n, n in known) for n in _split(draft.cooperating_departments)])
+    if draft.kind == DraftTarget.Kind.MILESTONE:
+        view.deadline = dt.date(draft.year, 12, 31) if draft.year else None
+        return view
+    subject = draft.subject or draft.clause
+    view.suggestions = index.rank(subject, draft.unit, SUGGESTIONS)
+    good = [s for s in view.suggestions if s.score >= matching.GOOD_SUGGESTION and matching.same_family(draft.unit, s.unit)]
+    view.preselected = str(good[0].pk) if good else "new"
+    view.new_name, view.new_unit = subject[:255], draft.unit
+    view.new_kind = matching.indicator_kind_for(draft.unit, subject)
+    return view
+
+
+def _split(names: str) -> list[str]:
+    return [n for n in (names or "").split("、") if n]
+
+
+# Revisions: the side-by-side diff of a plan's targets and a new text's proposals.
+
+@dataclass
+class DiffRow:
+    change: str  # kpis.core.vocabulary.REVISION_CHANGES
+    target: Target
+    proposal: DraftTarget | None
+    fields: list[str]  # what a change changes: value, value_high, comparator, year
+    choosable: bool  # its clause left the text: the reviewer chooses the proposal that revises it
+
+
+@dataclass
+class RevisionDiff:
+    rows: list[DiffRow]
+    candidates: list[DraftTarget]  # target proposals whose clause is new: what a target may be revised by
+    additions: list[DraftTarget]  # candidates revising no target: what the new text may add
+
+
+def revision_diff(revision, matches: dict[int, int | None] | None = None) -> RevisionDiff:
+    """A target whose clause the new text still contains verbatim is unchanged (the same words
+    promise the same thing, whatever the reader makes of them). The others are paired with the
+    proposals of clauses the old text did not have: the reviewer's `matches` (target pk -> draft
+    pk, None: removed) or, without them, the likeliest pairs (trackers.matching)."""
+    new_text = revision.plan_draft.text
+    old_text = normalize_text(revision.plan.source_text)
+    targets = list(Target.objects.filter(plan=revision.plan_id).select_related("indicator").order_by("year", "key"))
+    proposals = list(revision.plan_draft.drafts.filter(kind=DraftTarget.Kind.TARGET).order_by("start"))
+    candidates = [p for p in proposals if p.clause not in old_text and p.value is not None]
+    gone = [t for t in targets if t.clause not in new_text]
+    if matches is None:
+        matches = matching.match_promises([_promise_of_target(t) for t in gone], [_promise_of_draft(p) for p in candidates])
+    by_pk = {p.pk: p for p in candidates}
+    rows = []
+    for target in targets:
+        if target not in gone:
+            rows.append(DiffRow("unchanged", target, _overlapping(target, proposals), [], False))
+            continue
+        proposal = by_pk.get(matches.get(target.pk))
+        if proposal is None:
+            rows.append(DiffRow("removed", target, None, [], True))
+            continue
+        fields = matching.changed_fields(_promise_of_target(target), _promise_of_draft(proposal))
+        rows.append(DiffRow("changed" if fields else "unchanged", target, proposal, fields, True))
+    used = {row.proposal.pk for row in rows if row.proposal is not None}
+    return RevisionDiff(rows, candidates, [p for p in candidates if p.pk not in used])
+
+
+def _overlapping(target: Target, proposals: list[DraftTarget]) -> DraftTarget | None:
+    return next((p for p in proposals if p.clause in target.clause or target.clause in p.clause), None)
+
+
+def _promise_of_target(target: Target) -> matching.Promise:
+    return matching.Promise(target.pk, target.clause, target.indicator.name, target.unit, target.value,
+                            target.value_high, target.comparator, target.year)
+
+
+def _promise_of_draft(draft: DraftTarget) -> matching.Promise:
+    return matching.Promise(draft.pk, draft.clause, draft.subject, draft.unit, draft.value, draft.value_high,
+                            draft.comparator, draft.year)

@@ -126,3 +126,20 @@ def figure_event(history_type: str, status: str, number: int) -> str:
     if status == "submitted":
         return "corrected" if number > 1 else "submitted"
     return {"approved": "approved", "returned": "returned", "superseded": "superseded"}.get(status, "edited")
+
+
+# Where a row of the promise side (region, department, indicator, plan, target, milestone,
+# baseline) comes from. The plan loader updates only curated rows, and only while nobody has
+# edited them since it wrote them (trackers.services.plans).
+ORIGINS = {
+    "curated": gettext_noop("curated fixture"),
+    "intake": gettext_noop("added by a reviewer"),
+}
+
+# How a new text of a plan changes one of its targets (trackers.services.revisions).
+REVISION_CHANGES = {
+    "unchanged": gettext_noop("unchanged"),
+    "changed": gettext_noop("changed"),
+    "added": gettext_noop("added"),
+    "removed": gettext_noop("removed"),
+}

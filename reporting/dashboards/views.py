@@ -32,7 +32,7 @@ from reporting.selectors import (
 from reporting.wording import latest_value_kind, latest_value_text, milestone_state_labels, status_labels
 from trackers.models import Indicator, Milestone, Plan, Region, Target
 from trackers.quantities import MONEY_FACTORS
-from trackers.selectors import completeness, plan_list
+from trackers.selectors import completeness, published_plans, published_targets
 from trackers.spreadsheets import stream_csv, table_csv
 
 
@@ -122,7 +122,7 @@ def overview(request):
     counts = status_counts(targets, as_of) if as_of else pd.DataFrame()
     context = {
         "as_of": as_of, "dates": dates, "filters": filters, "regions": _region_choices(filters["region"]),
-        "plans": plan_list(), "plan_statuses": Plan.Status.choices, "empty": counts.empty,
+        "plans": published_plans(), "plan_statuses": Plan.Status.choices, "empty": counts.empty,
         "may_recompute": request.user.has_perm("kpis.recompute"),
     }
     if not counts.empty:
@@ -170,7 +170,7 @@ def _region_choices(selected: str | None):
 @require_GET
 def plan_page(request, code: str):
     _require_dashboards(request.user)
-    plan = get_object_or_404(plan_list(), code=code)
+    plan = get_object_or_404(published_plans(), code=code)
     as_of, dates = _as_of(request)
     sort = _sort(request, default="status")
     targets = scoped_targets(plan=code)
@@ -242,7 +242,7 @@ def _milestone_rows(milestones: pd.DataFrame) -> list[dict]:
 @require_GET
 def target_page(request, pk: int):
     _require_dashboards(request.user)
-    target = get_object_or_404(Target.objects.select_related("plan", "indicator", "region", "baseline"), pk=pk)
+    target = get_object_or_404(published_targets().select_related("plan", "indicator", "region", "baseline"), pk=pk)
     as_of, dates = _as_of(request)
     as_of_day = as_of or timezone.localdate()
     snapshot = dashboard_selectors.snapshot_for(target, as_of) if as_of else None
@@ -300,13 +300,13 @@ def _target_geometry(target: Target, snapshot, picture: dict) -> dict:
 def regions_page(request):
     _require_dashboards(request.user)
     as_of, dates = _as_of(request)
-    compared = Indicator.objects.filter(targets__isnull=False).distinct().order_by("name")
+    compared = Indicator.objects.filter(targets__in=published_targets()).distinct().order_by("name")
     code = request.GET.get("indicator") or "biomed_rd_intensity"
     indicator = compared.filter(code=code).first() or compared.first()
     if indicator is None:
         raise Http404
     sort = _sort(request, default="region")
-    targets = Target.objects.filter(indicator=indicator)
+    targets = published_targets().filter(indicator=indicator)
     if request.GET.get("format") == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, sort, f"regions-{indicator.code}-{as_of}")
     page = _page(request, scope_size(targets))

@@ -25,7 +25,13 @@ from reporting.selectors import milestone_table, progress_table, scoped_targets
 from trackers.exceptions import InvalidInput
 from trackers.models import ActualVersion, Department, Milestone, Plan, Region, ReportingObligation, Target
 from trackers.quantities import UnitError, convert
-from trackers.selectors import end_of_day, history_actor, promises_answered_by_department
+from trackers.selectors import (
+    end_of_day,
+    history_actor,
+    milestones_valid_on,
+    promises_answered_by_department,
+    published_plans,
+)
 
 from .report import GapReport, Scope
 
@@ -62,20 +68,21 @@ def scope_name(scope: Scope) -> str:
 def scope_choices() -> dict[str, list[tuple[str, str]]]:
     """Codes and names the form offers for each kind of scope."""
     return {
-        ScopeType.PLAN: list(Plan.objects.order_by("code").values_list("code", "short_title")),
+        ScopeType.PLAN: list(published_plans().order_by("code").values_list("code", "short_title")),
         ScopeType.REGION: list(Region.objects.order_by("code").values_list("code", "name")),
         ScopeType.DEPARTMENT: list(Department.objects.order_by("code").values_list("code", "name")),
     }
 
 
-def scope_targets(scope: Scope) -> QuerySet[Target]:
+def scope_targets(scope: Scope, as_of: dt.date) -> QuerySet[Target]:
+    """The scope's targets as they stood at the end of `as_of` (published plans, the versions valid then)."""
     if scope.type == ScopeType.ALL:
-        return Target.objects.all()
-    return scoped_targets(**{scope.type: scope.code})
+        return scoped_targets(as_of=as_of)
+    return scoped_targets(as_of=as_of, **{scope.type: scope.code})
 
 
-def scope_milestones(scope: Scope) -> QuerySet[Milestone]:
-    milestones = Milestone.objects.all()
+def scope_milestones(scope: Scope, as_of: dt.date) -> QuerySet[Milestone]:
+    milestones = milestones_valid_on(as_of)
     if scope.type == ScopeType.PLAN:
         return milestones.filter(plan__code=scope.code)
     if scope.type == ScopeType.REGION:
@@ -86,7 +93,7 @@ def scope_milestones(scope: Scope) -> QuerySet[Milestone]:
 
 
 def targets_without_snapshot(targets: QuerySet[Target], as_of: dt.date) -> QuerySet[Target]:
-    return Target.objects.filter(pk__in=targets.values("pk")).exclude(
+    return Target.all_versions.filter(pk__in=targets.values("pk")).exclude(
         pk__in=ProgressSnapshot.objects.filter(as_of=as_of).values("target_id")
     )
 
@@ -94,9 +101,9 @@ def targets_without_snapshot(targets: QuerySet[Target], as_of: dt.date) -> Query
 # The report
 
 def gap_report_read(scope: Scope, as_of: dt.date) -> GapReport:
-    targets = scope_targets(scope)
+    targets = scope_targets(scope, as_of)
     target_rows = target_report_rows(targets, as_of)
-    milestone_rows = milestone_report_rows(scope_milestones(scope), as_of)
+    milestone_rows = milestone_report_rows(scope_milestones(scope, as_of), as_of)
     gaps = data_gap_rows(scope, targets, as_of)
     return GapReport(
         scope=scope,

@@ -76,7 +76,7 @@ def gap_report_export(*, user, request: ReportRequest) -> Export:
     """Export a gap report: a small one is built and logged now; a large one (see the thresholds
     above) becomes a job, built and logged by a Celery task."""
     _require_exporter(user)
-    target_count = scope_targets(request.scope).count()
+    target_count = scope_targets(request.scope, request.as_of).count()
     if _is_large(request, target_count):
         return Export(job=report_job_create(user=user, request=request, target_count=target_count))
     report_file = gap_report_build(user=user, request=request)
@@ -88,7 +88,7 @@ def _is_large(request: ReportRequest, target_count: int) -> bool:
         return True
     if request.format != "pdf":
         return False
-    rows = target_count + history_record_count(scope_targets(request.scope), request.as_of)
+    rows = target_count + history_record_count(scope_targets(request.scope, request.as_of), request.as_of)
     return rows > PDF_ASYNC_ROW_THRESHOLD
 
 
@@ -120,10 +120,11 @@ def snapshots_ensure(scope: Scope, as_of: dt.date) -> int:
     """Compute and store the snapshots missing for the scope's targets at the date; returns how many."""
     # Ids, not the lazy "without a snapshot" queryset: snapshots_recompute reads its queryset again
     # after writing the snapshots (for the plans' milestones), when it would have become empty.
-    missing = list(targets_without_snapshot(scope_targets(scope), as_of).values_list("pk", flat=True))
+    missing = list(targets_without_snapshot(scope_targets(scope, as_of), as_of).values_list("pk", flat=True))
     if not missing:
         return 0
-    return snapshots_recompute(Target.objects.filter(pk__in=missing), as_of, scope=f"report:{scope}"[:64])
+    # All versions: for a past date these may be versions a revision has since replaced.
+    return snapshots_recompute(Target.all_versions.filter(pk__in=missing), as_of, scope=f"report:{scope}"[:64])
 
 
 def export_log_create(

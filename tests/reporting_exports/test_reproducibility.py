@@ -131,3 +131,33 @@ def test_the_demo_figures_times_are_the_same_in_both_sheets(auditor, settings):
     for row in targets:
         assert approved_at[(row["指标代码"], row["地区代码"], row["最新年份"])] == row["审定时间"], row["目标代码"]
         assert row["审定时间"].date() < dt.date(2025, 6, 30)
+
+
+def test_a_revision_leaves_earlier_reports_unchanged_and_keeps_the_figures(revenue_target, people, auditor, clock):
+    """The plan's new text raises the revenue goal to 1300亿元 and drops the listed-companies goal:
+    a report for a date before it is the same report (same checksum); a report after it shows the
+    new goal, judged on the figure reported before the revision."""
+    from tests.trackers.revision_helpers import accept_as_proposed, shenzhen_revision
+
+    clock.set(2024, 3, 15, 10, 0)
+    figure = report_figure(revenue_target, people, 2023, "800")
+    clock.set(2024, 7, 1, 9, 0)
+    before, before_book, before_row = xlsx(auditor, OLD_AS_OF)
+    assert before_row["目标（按原文）"] == "1200亿元"
+
+    clock.set(2025, 2, 1, 10, 0)
+    reviewer = people[2]
+    accept_as_proposed(reviewer, shenzhen_revision(reviewer))
+
+    clock.set(2025, 7, 2, 15, 30)
+    again, again_book, again_row = xlsx(auditor, OLD_AS_OF)
+    assert again.file.checksum == before.file.checksum
+    assert [sheet_rows(again_book[n]) for n in ("目标", "里程碑", "数据缺口", "填报历史")] == \
+        [sheet_rows(before_book[n]) for n in ("目标", "里程碑", "数据缺口", "填报历史")]
+
+    later = gap_report_export(user=auditor, request=ReportRequest(SCOPE, NEW_AS_OF, "xlsx", "zh-hans", "api"))
+    rows = sheet_rows(workbook_of(later.file.content)["目标"])
+    revised = next(r for r in rows if r["目标（按原文）"] == "1300亿元")
+    assert revised["最新审定值"] == 800 and revised["数据版本"] == 1 and revised["差距"] == 500  # the figure is kept
+    assert "12家" not in {r["目标（按原文）"] for r in rows} and "8个" in {r["目标（按原文）"] for r in rows}
+    assert figure.actual.versions.count() == 1  # nothing was re-reported

@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.factories import UserFactory, target_with_lead
 from trackers import roles, spreadsheets
@@ -26,7 +27,7 @@ def synthetic_plan(department, *, indicators=1, regions=None, start=2021, end=20
     regions = regions or [department.region]
     plan = Plan.objects.create(
         code=f"synthetic-{department.code}", title="合成测试规划", short_title="合成规划",
-        region=department.region, issuing_body="测试", start_year=start, end_year=end,
+        region=department.region, issuing_body="测试", start_year=start, end_year=end, published_at=timezone.now(),
     )
     made = Indicator.objects.bulk_create([
         Indicator(code=f"syn_{department.code}_{i}", name=(names or {}).get(i, f"合成指标{i}"), unit="亿元", kind="flow")

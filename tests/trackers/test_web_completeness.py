@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import TargetFactory, UserFactory
 from trackers import roles
@@ -20,7 +21,7 @@ def setting():
     region = Region.objects.create(code="syn-town", name="合成镇", level="district")
     department = Department.objects.create(code="syn-stats", name="合成统计局", region=region)
     plan = Plan.objects.create(code="syn-plan", title="合成规划", short_title="合成规划简称", region=region,
-                               issuing_body="测试", start_year=2021, end_year=2023)
+                               issuing_body="测试", start_year=2021, end_year=2023, published_at=timezone.now())
     for i in range(3):
         indicator = Indicator.objects.create(code=f"syn_c_{i}", name=f"合成指标{i}", unit="家", kind="count")
         TargetFactory(plan=plan, key=f"k{i}", indicator=indicator, region=region, value=3, unit="家", year=2023,

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from kpis.selectors import target_whatif
 from trackers.exceptions import InvalidInput
 from trackers.models import ActualVersion, Department, Indicator, Milestone, Region, Target
-from trackers.selectors import actual_list_for, plan_list, version_list_for
+from trackers.selectors import actual_list_for, plans_for, promises_for, version_list_for
 from trackers.services import actuals as figure_services
 from trackers.services import milestones as milestone_services
 
@@ -49,7 +49,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
     def get_queryset(self):
-        return plan_list()
+        return plans_for(self.request.user)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -69,6 +69,9 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["clause", "indicator__name"]
     ordering_fields = ["year", "key", "value"]
     ordering = ["id"]
+
+    def get_queryset(self):
+        return promises_for(self.request.user, super().get_queryset())
 
 
     @extend_schema(
@@ -102,6 +105,9 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["title", "clause"]
     ordering_fields = ["deadline"]
     ordering = ["id"]
+
+    def get_queryset(self):
+        return promises_for(self.request.user, super().get_queryset())
 
     @extend_schema(request=serializers.MilestoneCompleteSerializer, responses=serializers.MilestoneSerializer)
     @action(detail=True, methods=["post"])

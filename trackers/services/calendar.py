@@ -15,13 +15,14 @@ def due_date_for(year: int) -> dt.date:
 
 @transaction.atomic
 def obligations_generate(year: int) -> int:
-    """Owe, for `year`, every figure a target of a plan running that year needs, from the
-    departments accountable for it (kpis.core.responsibility: the leads, else the co-operating
+    """Owe, for `year`, every figure the current target of a published plan running that year
+    needs, from the departments accountable for it (kpis.core.responsibility: the leads, else the co-operating
     departments, else the plan's coordinators). Running it again adds only what is new, and never
     removes an obligation already on the calendar. Returns how many the year should hold."""
     wanted = set(
         Answerer.objects.filter(
-            accountable=True, target__plan__start_year__lte=year, target__plan__end_year__gte=year
+            accountable=True, target__plan__start_year__lte=year, target__plan__end_year__gte=year,
+            target__valid_to__isnull=True, target__plan__published_at__isnull=False,
         ).values_list("department_id", "target__indicator_id", "target__region_id")
     )
     due = due_date_for(year)

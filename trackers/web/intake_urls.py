@@ -6,7 +6,11 @@ app_name = "intake"
 
 urlpatterns = [
     path("", intake.index, name="index"),
+    path("regions/", intake.regions_page, name="regions"),
     path("<int:pk>/", intake.draft_page, name="draft"),
-    path("drafts/<int:pk>/accept/", intake.draft_accept, name="accept"),
-    path("drafts/<int:pk>/reject/", intake.draft_reject, name="reject"),
+    path("<int:pk>/accept/", intake.draft_accept, name="accept"),
+    path("proposals/<int:pk>/reject/", intake.draft_reject, name="reject"),
+    path("plans/<slug:code>/publish/", intake.plan_publish, name="publish"),
+    path("revisions/<int:pk>/", intake.revision_page, name="revision"),
+    path("revisions/<int:pk>/accept/", intake.revision_accept, name="revision-accept"),
 ]
