@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import FloatField, Max, QuerySet
 from django.db.models.functions import Cast
 
+from config.bulk import frame_read
 from kpis.core import engine, opensdg
 from kpis.core.whatif import whatif
 from kpis.models import RecomputeRun
@@ -40,7 +41,7 @@ def engine_thresholds() -> engine.Thresholds:
 
 def targets_frame(targets: QuerySet[Target], default_tolerance_pct: float) -> pd.DataFrame:
     """Engine input: one row per target, values converted exactly to the indicator's unit."""
-    rows = list(targets.values_list(*TARGET_FIELDS))
+    rows = list(targets.order_by().values_list(*TARGET_FIELDS))  # no sort: the engine needs none
     frame = pd.DataFrame(rows, columns=TARGET_FIELDS)
     if frame.empty:
         return _empty_targets()
@@ -61,14 +62,18 @@ def targets_frame(targets: QuerySet[Target], default_tolerance_pct: float) -> pd
 
 
 def counted_figures_frame(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
-    """The version of every figure that counted at `as_of`, for the indicators and regions targeted."""
+    """The version of every figure that counted at `as_of`, for the indicators and regions targeted.
+    Read without a Python object per row (config.bulk.frame_read: COPY on PostgreSQL) and without
+    the versions' default ordering: a sort of 1.5 million rows that nothing needs."""
     versions = counting_versions(as_of).filter(
         actual__indicator__in=targets.values("indicator"), actual__region__in=targets.values("region"),
     ).annotate(
         # The engine computes in floats; converting 1.5 million Decimals in Python costs seconds.
         value_float=Cast("value_in_indicator_unit", FloatField()),
-    ).values_list("id", "actual_id", "actual__indicator_id", "actual__region_id", "actual__year", "value_float")
-    return pd.DataFrame(list(versions), columns=FIGURE_COLUMNS)
+    ).order_by().values_list("id", "actual_id", "actual__indicator_id", "actual__region_id", "actual__year",
+                             "value_float")
+    frame = frame_read(versions, FIGURE_COLUMNS, float_columns=["value"])
+    return frame.astype({"year": "int64"}) if not frame.empty else frame
 
 
 def actuals_frame(targets: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:

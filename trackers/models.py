@@ -460,6 +460,8 @@ class ActualVersion(models.Model):
                 fields=["actual"], condition=Q(status="approved"), name="actual_version_one_approved",
             ),
         ]
+        # selectors.counting_versions: the latest approval of a figure by a date.
+        indexes = [models.Index(fields=["actual", "approved_at"], name="actual_version_approved")]
 
     def __str__(self):
         return f"{self.actual} v{self.number}"
