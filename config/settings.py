@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ["reporting.exports.tasks"]
 CELERY_TIMEZONE = TIME_ZONE
 
+# recompute_all fans out in parts of at most this many targets (one plan each), which workers take
+# one at a time (benchmarks/README.md).
+RECOMPUTE_PART_TARGETS = env.int("RECOMPUTE_PART_TARGETS", default=50_000)
+
 # KPI thresholds (see docs/methodology.md); settings, not literals in code.
 KPI_APPROX_TOLERANCE_PCT = env.float("KPI_APPROX_TOLERANCE_PCT", default=10.0)
 KPI_AT_RISK_RATIO = env.float("KPI_AT_RISK_RATIO", default=0.9)

@@ -173,6 +173,26 @@ def _empty_targets() -> pd.DataFrame:
                                  "baseline__unit"])
 
 
+# A recomputation of everything, in parts that workers take one at a time
+
+def recompute_parts(part_size: int) -> list[tuple[int, int, int, int]]:
+    """Every target, as parts of at most part_size targets of one plan: (plan id, first target
+    id, last target id, targets). One query of ids; a plan larger than part_size is cut into
+    consecutive slices of its ids."""
+    parts: list[list[int]] = []
+    for plan_id, target_id in Target.objects.order_by("plan_id", "pk").values_list("plan_id", "pk").iterator(
+        chunk_size=20_000
+    ):
+        if not parts or parts[-1][0] != plan_id or parts[-1][3] >= part_size:
+            parts.append([plan_id, target_id, target_id, 0])
+        parts[-1][2], parts[-1][3] = target_id, parts[-1][3] + 1
+    return [tuple(part) for part in parts]
+
+
+def recompute_part_targets(plan_id: int, first_id: int, last_id: int) -> QuerySet[Target]:
+    return Target.objects.filter(plan_id=plan_id, pk__gte=first_id, pk__lte=last_id)
+
+
 # Snapshot dates: read from the recomputation log, a small table, not from the snapshots.
 
 def snapshot_dates() -> list[dt.date]:

@@ -15,7 +15,7 @@ from config.bulk import is_postgresql, rows_upsert
 from kpis.core import engine
 from kpis.core.missing import is_missing
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRequest, RecomputeRun
-from kpis.selectors import milestones_frame, progress_frame
+from kpis.selectors import milestones_frame, progress_frame, recompute_part_targets
 from trackers.models import Milestone, Target
 
 logger = logging.getLogger(__name__)
@@ -37,18 +37,31 @@ UPDATE_FIELDS = [*DECIMAL_FIELDS, *INT_FIELDS, "method_version", "latest_version
 
 
 @transaction.atomic
-def snapshots_recompute(targets: QuerySet[Target], as_of: dt.date, scope: str = "") -> int:
-    """Compute and store snapshots for the targets as of a date. Idempotent: the rows depend
-    only on the approved figures at that date, and are upserted on (target, as_of)."""
+def snapshots_recompute(targets: QuerySet[Target], as_of: dt.date, scope: str = "", *, record_run: bool = True,
+                        milestones: bool = True) -> int:
+    """Compute and store snapshots for the targets (and the milestones of their plans) as of a
+    date. Idempotent: the rows depend only on the approved figures at that date, and are
+    upserted on (target, as_of). A part of a larger run (recompute_all) neither records itself
+    in the log nor, but for one part per plan, redoes the plan's milestones."""
     started = timezone.now()
     result = progress_frame(targets, as_of)
     snapshots_write(result, as_of)
-    _milestone_snapshots(Milestone.objects.filter(plan__in=targets.values("plan")), as_of)
-    RecomputeRun.objects.create(
-        scope=scope or "targets", as_of=as_of, started_at=started, finished_at=timezone.now(),
-        targets=len(result), snapshots_written=len(result),
-    )
+    if milestones:
+        _milestone_snapshots(Milestone.objects.filter(plan__in=targets.values("plan")), as_of)
+    if record_run:
+        recompute_run_record(scope=scope or "targets", as_of=as_of, started_at=started, targets=len(result))
     return len(result)
+
+
+def recompute_part(*, plan_id: int, first_id: int, last_id: int, as_of: dt.date, milestones: bool) -> int:
+    """One part of recompute_all: a plan's targets between two ids."""
+    return snapshots_recompute(recompute_part_targets(plan_id, first_id, last_id), as_of, record_run=False,
+                               milestones=milestones)
+
+
+def recompute_run_record(*, scope: str, as_of: dt.date, started_at: dt.datetime, targets: int) -> RecomputeRun:
+    return RecomputeRun.objects.create(scope=scope, as_of=as_of, started_at=started_at, finished_at=timezone.now(),
+                                       targets=targets, snapshots_written=targets)
 
 
 def snapshots_write(result: pd.DataFrame, as_of: dt.date, *, portable: bool = False) -> None:
