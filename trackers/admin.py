@@ -15,6 +15,7 @@ from .models import (
     PlanDraft,
     Region,
     Target,
+    UploadJob,
 )
 from .selectors import plan_status_expression
 
@@ -194,4 +195,28 @@ class PlanDraftAdmin(admin.ModelAdmin):
     inlines = [DraftTargetInline]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(UploadJob)
+class UploadJobAdmin(admin.ModelAdmin):
+    """Read-only: what each large upload did; the file is never shown here."""
+
+    list_display = ["created_at", "requested_by", "filename", "size", "state", "progress", "rows", "stored",
+                    "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["requested_by__username", "filename"]
+    exclude = ["content"]
+    list_select_related = ["requested_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -19,6 +19,7 @@ from .models import (
     Region,
     ReportingObligation,
     Target,
+    UploadJob,
 )
 from .validation import FigureContext
 
@@ -271,3 +272,12 @@ def completeness(year: int, today: dt.date | None = None) -> list[dict]:
         for plan_id, department_id, owed, submitted, approved, overdue in counts
     ]
     return sorted(rows, key=lambda row: (row["plan"].code, row["department"].name))
+
+
+def upload_job_get_for(user, job_id) -> UploadJob | None:
+    """An upload job, to the user who uploaded the file only; the file itself is not loaded."""
+    return UploadJob.objects.defer("content").filter(pk=job_id, requested_by=user).first()
+
+
+def upload_job_list_for(user, limit: int = 5) -> list[UploadJob]:
+    return list(UploadJob.objects.defer("content").filter(requested_by=user)[:limit])

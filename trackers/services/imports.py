@@ -4,21 +4,29 @@ spreadsheet template, and the import that stores a filled-in spreadsheet.
 The import is all or nothing. Every row is checked and every problem is reported with the row and
 column the user sees; only a file without problems is stored, in one transaction, by the same
 rules as the web form (services.actuals.figures_submit: the web form's figure is a batch of one).
+A large file becomes a job that a Celery worker runs (upload_job_*), as large reports do.
 """
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from trackers.exceptions import ConflictError, InvalidInput
-from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target
+from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target, UploadJob
 from trackers.selectors import obligation_list_for
 from trackers.services.actuals import FigureInput, FiguresRefused, FigureWrite, Refusal, figures_refusals, figures_submit
-from trackers.spreadsheets import COLUMNS
+from trackers.spreadsheets import COLUMNS, SpreadsheetError, read_sheet
+
+logger = logging.getLogger(__name__)
 
 Status = ActualVersion.Status
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
@@ -128,6 +136,109 @@ def _approved(actual: Actual | None) -> ActualVersion | None:
     if actual is None:
         return None
     return next((v for v in actual.versions.all() if v.status == Status.APPROVED), None)
+
+
+# The upload: a file now, or a job for a large one
+
+@dataclass(frozen=True)
+class Upload:
+    """What an upload gave: the import's result now, or the job that will produce it."""
+
+    result: ImportResult | None = None
+    job: UploadJob | None = None
+
+
+def figures_upload(*, user, filename: str, data: bytes, language: str) -> Upload:
+    """Read, check and store an uploaded figure sheet. A file above settings.UPLOAD_ASYNC_BYTES
+    becomes a job for a Celery worker, which does the same; a smaller one is done now. Raises
+    SpreadsheetError for a file that is not a figure sheet or holds more than
+    settings.UPLOAD_MAX_ROWS rows."""
+    _require_submitter(user)
+    if len(data) > settings.UPLOAD_ASYNC_BYTES:
+        return Upload(job=upload_job_create(user=user, filename=filename, data=data, language=language))
+    rows = read_sheet(filename, data, max_rows=settings.UPLOAD_MAX_ROWS)
+    return Upload(result=figures_import(user=user, rows=rows))
+
+
+def upload_job_create(*, user, filename: str, data: bytes, language: str) -> UploadJob:
+    """Record the job with its file and hand it to Celery once the row is committed."""
+    job = UploadJob.objects.create(
+        requested_by=user, filename=filename[:255], content=data, size=len(data), language=language, stage="queued"
+    )
+    transaction.on_commit(lambda: upload_job_dispatch(job.pk))
+    return job
+
+
+def upload_job_dispatch(job_id) -> bool:
+    from trackers.tasks import figures_upload_job
+
+    try:
+        figures_upload_job.apply_async(args=[str(job_id)], retry=False)
+    except Exception as error:  # kombu raises several kinds when the broker is down
+        logger.warning("upload job %s not queued: %s", job_id, error)
+        job = UploadJob.objects.filter(pk=job_id).first()
+        if job is not None and job.state == UploadJob.State.PENDING:
+            with translation.override(job.language):
+                message = str(_("The file could not be queued. Upload it again later."))
+            _job_update(job_id, state=UploadJob.State.FAILED, stage="failed", finished_at=timezone.now(),
+                        error=message)
+        return False
+    return True
+
+
+def upload_job_run(job_id) -> UploadJob | None:
+    """Read, check and store the job's file for the user who uploaded it, whose permission is
+    asked again now (it may have been withdrawn since). The figures and the job's outcome commit
+    together, under a lock on the job: a finished job is left alone, so a redelivered task message
+    does nothing twice, and an interrupted one stored nothing and runs again."""
+    job = UploadJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.state in (UploadJob.State.DONE, UploadJob.State.FAILED):
+        return job
+    _job_update(job.pk, state=UploadJob.State.RUNNING, stage="reading", progress=5, started_at=timezone.now(),
+                error="")
+    with translation.override(job.language):
+        try:
+            _require_submitter(job.requested_by)
+            rows = read_sheet(job.filename, bytes(job.content), max_rows=settings.UPLOAD_MAX_ROWS)
+            upload_job_progress_set(job.pk, "storing", 40)
+            with transaction.atomic():
+                if UploadJob.objects.select_for_update().get(pk=job.pk).state != UploadJob.State.RUNNING:
+                    return UploadJob.objects.get(pk=job.pk)  # another delivery of the task finished it
+                result = figures_import(user=job.requested_by, rows=rows)
+                _job_update(job.pk, state=UploadJob.State.DONE, stage="done", progress=100,
+                            finished_at=timezone.now(), rows=len(rows), stored=result.stored, flagged=result.flagged,
+                            skipped=result.skipped,
+                            errors=[{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors])
+        except DatabaseError:
+            raise  # the task retries: a restarting database is not the file's fault
+        except (PermissionDenied, SpreadsheetError) as refused:
+            return _job_failed(job, str(refused.args[0]))
+        except Exception:
+            logger.exception("upload job %s failed", job.pk)
+            return _job_failed(job, str(_("The file could not be processed.")))
+    job.refresh_from_db()
+    return job
+
+
+def upload_job_progress_set(job_id, stage: str, percent: int) -> None:
+    """Written at once, outside the import's transaction, so the job page can poll it."""
+    UploadJob.objects.filter(pk=job_id, state=UploadJob.State.RUNNING).update(stage=stage, progress=percent)
+
+
+def _job_failed(job: UploadJob, message: str) -> UploadJob:
+    _job_update(job.pk, state=UploadJob.State.FAILED, stage="failed", finished_at=timezone.now(), error=message)
+    job.refresh_from_db()
+    return job
+
+
+def _job_update(job_id, **fields) -> None:
+    """A finished job is never changed (the condition is checked again after any lock wait)."""
+    UploadJob.objects.filter(pk=job_id, state__in=(UploadJob.State.PENDING, UploadJob.State.RUNNING)).update(**fields)
+
+
+def _require_submitter(user) -> None:
+    if not user.has_perm("trackers.submit_figures"):
+        raise PermissionDenied(_("You may not submit figures."))
 
 
 # The import
