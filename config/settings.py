@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ["reporting.exports.tasks"]
 CELERY_TIMEZONE = TIME_ZONE
 
+# recompute_all fans out in parts of at most this many targets (one plan each), which workers take
+# one at a time (benchmarks/README.md).
+RECOMPUTE_PART_TARGETS = env.int("RECOMPUTE_PART_TARGETS", default=50_000)
+
 # KPI thresholds (see docs/methodology.md); settings, not literals in code.
 KPI_APPROX_TOLERANCE_PCT = env.float("KPI_APPROX_TOLERANCE_PCT", default=10.0)
 KPI_AT_RISK_RATIO = env.float("KPI_AT_RISK_RATIO", default=0.9)
@@ -182,6 +186,12 @@ REPORTING_DUE_MONTH = env.int("REPORTING_DUE_MONTH", default=3)
 REPORTING_DUE_DAY = env.int("REPORTING_DUE_DAY", default=31)
 # Spreadsheet uploads larger than this are refused before parsing.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# A file with more rows of figures than this is refused, with a message, as soon as the row after
+# the limit is read.
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=20_000)
+# Files larger than this are read, checked and stored by a Celery job with a progress page, not
+# during the request: about 1,700 CSV or 4,000 XLSX rows, a second or two of work (benchmarks/README.md).
+UPLOAD_ASYNC_BYTES = env.int("UPLOAD_ASYNC_BYTES", default=128 * 1024)
 
 # Brute-force protection on every login (form, admin, API basic auth): after
 # AXES_FAILURE_LIMIT failures for one username from one address, refuse for AXES_COOLOFF_HOURS.

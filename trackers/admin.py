@@ -16,6 +16,7 @@ from .models import (
     PlanRevision,
     Region,
     Target,
+    UploadJob,
 )
 from .selectors import plan_status_expression
 
@@ -244,3 +245,27 @@ class PlanRevisionAdmin(ReadOnlyAdmin):
     list_display = ["title", "plan", "status", "effective_on", "changed", "added", "removed", "unchanged"]
     list_filter = ["status"]
     search_fields = ["title", "plan__code"]
+
+
+@admin.register(UploadJob)
+class UploadJobAdmin(admin.ModelAdmin):
+    """Read-only: what each large upload did; the file is never shown here."""
+
+    list_display = ["created_at", "requested_by", "filename", "size", "state", "progress", "rows", "stored",
+                    "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["requested_by__username", "filename"]
+    exclude = ["content"]
+    list_select_related = ["requested_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

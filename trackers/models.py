@@ -2,6 +2,8 @@
 
 Integrity rules live here as database constraints; the writes that keep them live in services.py.
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -551,6 +553,8 @@ class ActualVersion(models.Model):
                 fields=["actual"], condition=Q(status="approved"), name="actual_version_one_approved",
             ),
         ]
+        # selectors.counting_versions: the latest approval of a figure by a date.
+        indexes = [models.Index(fields=["actual", "approved_at"], name="actual_version_approved")]
 
     def __str__(self):
         return f"{self.actual} v{self.number}"
@@ -744,3 +748,67 @@ class PlanRevision(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class UploadJob(models.Model):
+    """A spreadsheet too large to check and store during the request (settings.UPLOAD_ASYNC_BYTES):
+    a Celery task reads, checks and stores it, all or nothing, as the page would have, and keeps
+    the outcome here for the page that follows it. The file is kept with the job, so the web
+    process and the workers need no shared disk."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    # What the job is doing, shown while it runs (services.imports.upload_job_run sets them).
+    STAGES = {
+        "queued": _("waiting for a worker"),
+        "reading": _("reading the file"),
+        "storing": _("checking and storing the figures"),
+        "done": _("finished"),
+        "failed": _("failed"),
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"), editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    language = models.CharField(_("language"), max_length=16)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    stored = models.PositiveIntegerField(_("figures stored"), default=0)
+    flagged = models.PositiveIntegerField(_("figures flagged"), default=0)
+    skipped = models.PositiveIntegerField(_("blank rows skipped"), default=0)
+    # The rows' problems, {"row", "column", "message"}, in the job's language; none when stored.
+    errors = models.JSONField(_("row problems"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)  # why the job failed as a whole
+
+    class Meta:
+        verbose_name = _("upload job")
+        verbose_name_plural = _("upload jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="upload_job_progress_percent"),
+            models.CheckConstraint(condition=one_of("state", ["pending", "running", "done", "failed"]),
+                                   name="upload_job_state_valid"),
+            # Nothing is stored from a file with problems: all or nothing.
+            models.CheckConstraint(condition=Q(stored=0) | Q(state="done"), name="upload_job_stores_only_when_done"),
+        ]
+        indexes = [models.Index(fields=["requested_by", "created_at"])]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def stage_label(self) -> str:
+        return str(self.STAGES.get(self.stage, self.stage))

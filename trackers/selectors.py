@@ -23,6 +23,7 @@ from .models import (
     Region,
     ReportingObligation,
     Target,
+    UploadJob,
 )
 from .quantities import normalize_text
 from .reading import LOW_CONFIDENCE
@@ -98,28 +99,45 @@ def milestones_valid_on(as_of: dt.date) -> QuerySet[Milestone]:
 
 def figure_context(indicator: Indicator, region: Region, year) -> FigureContext:
     """What validation needs to know about a figure: the indicator, the plans' periods, last year."""
-    periods = Target.objects.filter(indicator=indicator, region=region).aggregate(
-        first=Min("plan__start_year"), last=Max("plan__end_year")
-    )
-    allowed = (periods["first"], periods["last"]) if periods["first"] is not None else None
-    previous = None
-    if isinstance(year, int):
-        previous = (
-            ActualVersion.objects.filter(
-                actual__indicator=indicator, actual__region=region, actual__year=year - 1,
-                status=ActualVersion.Status.APPROVED,
-            )
-            .values_list("value_in_indicator_unit", flat=True)
-            .first()
+    return figure_contexts([(indicator, region, year)])[(indicator.pk, region.pk, year)]
+
+
+def figure_contexts(figures) -> dict[tuple, FigureContext]:
+    """figure_context for many (indicator, region, year) at once, in two queries whatever their
+    number; keyed by (indicator id, region id, year as given). A year that is not a whole number
+    gets no previous value (validation names it)."""
+    figures = list(figures)
+    indicator_ids = {indicator.pk for indicator, _region, _year in figures}
+    region_ids = {region.pk for _indicator, region, _year in figures}
+    periods = {
+        (row["indicator_id"], row["region_id"]): (row["first"], row["last"])
+        for row in Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids)
+        .order_by().values("indicator_id", "region_id").annotate(first=Min("plan__start_year"), last=Max("plan__end_year"))
+    }
+    previous_years = {year - 1 for _i, _r, year in figures if _is_year(year)}
+    previous = dict(
+        ((indicator_id, region_id, year), value)
+        for indicator_id, region_id, year, value in ActualVersion.objects.filter(
+            actual__indicator_id__in=indicator_ids, actual__region_id__in=region_ids,
+            actual__year__in=previous_years, status=ActualVersion.Status.APPROVED,
+        ).order_by().values_list("actual__indicator_id", "actual__region_id", "actual__year", "value_in_indicator_unit")
+    ) if previous_years else {}
+    jump_ratio = Decimal(str(settings.FIGURE_JUMP_RATIO))
+    return {
+        (indicator.pk, region.pk, year): FigureContext(
+            indicator_unit=indicator.unit,
+            indicator_kind=indicator.kind,
+            allows_negative=indicator.allows_negative,
+            allowed_years=periods.get((indicator.pk, region.pk)),
+            previous_value=previous.get((indicator.pk, region.pk, year - 1)) if _is_year(year) else None,
+            jump_ratio=jump_ratio,
         )
-    return FigureContext(
-        indicator_unit=indicator.unit,
-        indicator_kind=indicator.kind,
-        allows_negative=indicator.allows_negative,
-        allowed_years=allowed,
-        previous_value=previous,
-        jump_ratio=Decimal(str(settings.FIGURE_JUMP_RATIO)),
-    )
+        for indicator, region, year in figures
+    }
+
+
+def _is_year(year) -> bool:
+    return isinstance(year, int) and not isinstance(year, bool)
 
 
 # Who answers for what: the rows the responsibility rule wrote (services.responsibility). A
@@ -141,15 +159,38 @@ def figures_answered_q(user, prefix: str = "") -> Q:
 
 
 def user_answers_for_figure(user, indicator, region) -> bool:
-    return Answerer.objects.filter(
-        department__members=user, target__indicator=indicator, target__region=region, target__valid_to__isnull=True,
-    ).exists()
+    return (_pk(indicator), _pk(region)) in figures_answered_by_user(user, [indicator], [region])
+
+
+def figures_answered_by_user(user, indicators, regions) -> set[tuple[int, int]]:
+    """Of the figures (indicator x region) these indicators and regions make, those one of the
+    user's departments answers for a target of, as (indicator id, region id). One query."""
+    return set(
+        Answerer.objects.filter(
+            department__members=user, target__indicator_id__in={_pk(i) for i in indicators},
+            target__region_id__in={_pk(r) for r in regions}, target__valid_to__isnull=True,
+        ).order_by().values_list("target__indicator_id", "target__region_id").distinct()
+    )
 
 
 def department_answers_for_figure(department, indicator, region) -> bool:
-    return Answerer.objects.filter(
-        department=department, target__indicator=indicator, target__region=region, target__valid_to__isnull=True,
-    ).exists()
+    key = (_pk(department), _pk(indicator), _pk(region))
+    return key in figures_answered_by_departments([department], [indicator], [region])
+
+
+def figures_answered_by_departments(departments, indicators, regions) -> set[tuple[int, int, int]]:
+    """Which of these departments answers for a target of which figure, as (department id,
+    indicator id, region id). One query."""
+    return set(
+        Answerer.objects.filter(
+            department_id__in={_pk(d) for d in departments}, target__indicator_id__in={_pk(i) for i in indicators},
+            target__region_id__in={_pk(r) for r in regions}, target__valid_to__isnull=True,
+        ).order_by().values_list("department_id", "target__indicator_id", "target__region_id").distinct()
+    )
+
+
+def _pk(obj) -> int:
+    return getattr(obj, "pk", obj)
 
 
 def user_answers_for_milestone(user, milestone) -> bool:
@@ -400,3 +441,12 @@ def _promise_of_target(target: Target) -> matching.Promise:
 def _promise_of_draft(draft: DraftTarget) -> matching.Promise:
     return matching.Promise(draft.pk, draft.clause, draft.subject, draft.unit, draft.value, draft.value_high,
                             draft.comparator, draft.year)
+
+
+def upload_job_get_for(user, job_id) -> UploadJob | None:
+    """An upload job, to the user who uploaded the file only; the file itself is not loaded."""
+    return UploadJob.objects.defer("content").filter(pk=job_id, requested_by=user).first()
+
+
+def upload_job_list_for(user, limit: int = 5) -> list[UploadJob]:
+    return list(UploadJob.objects.defer("content").filter(requested_by=user)[:limit])

@@ -67,19 +67,21 @@ def plain_number(value) -> str:
 
 # Reading
 
-def read_sheet(filename: str, data: bytes) -> list[SheetRow]:
-    """The non-empty data rows of the first sheet, keyed by the header row's column names."""
+def read_sheet(filename: str, data: bytes, max_rows: int | None = None) -> list[SheetRow]:
+    """The non-empty data rows of the first sheet, keyed by the header row's column names. A file
+    with more than `max_rows` data rows is refused as soon as the row after the limit is read."""
     kind = sheet_kind(filename)
     if kind == "csv":
-        table = _csv_table(data)
-    elif kind == "xlsx":
-        table = _xlsx_table(data)
-    else:
-        raise SpreadsheetError(_("Upload a .csv or .xlsx file."))
-    return _rows(table)
+        try:
+            return _rows(_csv_table(data), max_rows)
+        except csv.Error as damaged:
+            raise SpreadsheetError(_("The CSV file cannot be read. Save it again as 'CSV UTF-8' and upload it.")) from damaged
+    if kind == "xlsx":
+        return _xlsx_rows(data, max_rows)
+    raise SpreadsheetError(_("Upload a .csv or .xlsx file."))
 
 
-def _csv_table(data: bytes) -> list[list]:
+def _csv_table(data: bytes):
     if data.startswith(XLSX_MAGIC) or b"\x00" in data[:4096]:
         raise SpreadsheetError(_("This is not a CSV text file. Upload a .csv or .xlsx file."))
     try:
@@ -88,10 +90,10 @@ def _csv_table(data: bytes) -> list[list]:
         raise SpreadsheetError(
             _("The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.")
         ) from undecodable
-    return list(csv.reader(io.StringIO(text, newline="")))
+    return csv.reader(io.StringIO(text, newline=""))
 
 
-def _xlsx_table(data: bytes) -> list[list]:
+def _xlsx_rows(data: bytes, max_rows: int | None) -> list[SheetRow]:
     if not data.startswith(XLSX_MAGIC):
         raise SpreadsheetError(_("This is not an XLSX workbook. Upload a .csv or .xlsx file."))
     try:
@@ -103,7 +105,7 @@ def _xlsx_table(data: bytes) -> list[list]:
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # files from other programs may state wrong dimensions
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
+            return _rows(sheet.iter_rows(values_only=True), max_rows)
         finally:
             workbook.close()
     except SpreadsheetError:
@@ -112,10 +114,12 @@ def _xlsx_table(data: bytes) -> list[list]:
         raise SpreadsheetError(_("The workbook cannot be read. Save it again as .xlsx and upload it.")) from damaged
 
 
-def _rows(table: list[list]) -> list[SheetRow]:
-    if not table or not any(_present(cell) for cell in table[0]):
+def _rows(table, max_rows: int | None) -> list[SheetRow]:
+    table = iter(table)
+    first = next(table, None)
+    if first is None or not any(_present(cell) for cell in first):
         raise SpreadsheetError(_("The file is empty: the first row must name the columns."))
-    header = [str(cell or "").strip().lower() for cell in table[0]]
+    header = [str(cell or "").strip().lower() for cell in first]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise SpreadsheetError(
@@ -123,9 +127,14 @@ def _rows(table: list[list]) -> list[SheetRow]:
             % {"columns": ", ".join(missing)}
         )
     rows = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, values in enumerate(table, start=2):
         if not any(_present(value) for value in values):
             continue
+        if max_rows is not None and len(rows) >= max_rows:
+            raise SpreadsheetError(
+                _("The file holds more than %(limit)s rows of figures. Split it into files of at most %(limit)s rows.")
+                % {"limit": max_rows}
+            )
         cells = {name: _read_cell(value) for name, value in zip(header, values) if name}
         rows.append(SheetRow(number=number, cells=cells))
     return rows

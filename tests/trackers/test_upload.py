@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from tests.factories import UserFactory, target_with_lead
 from trackers import roles, spreadsheets
-from trackers.exceptions import WorkflowError
 from trackers.models import Actual, ActualVersion, Department, Indicator, Plan, Region, Target
 from trackers.services import imports
 from trackers.services.actuals import actual_approve
@@ -158,26 +157,6 @@ def test_a_thousand_clean_rows_are_all_stored_and_submitted(client, submitter_wi
     stored = ActualVersion.objects.filter(department=department)
     assert stored.count() == 1000
     assert set(stored.values_list("status", flat=True)) == {"submitted"}
-
-
-def test_a_failure_during_the_write_rolls_back_every_row(submitter_with_many_figures, monkeypatch):
-    user, department, indicators, regions = submitter_with_many_figures
-    rows = [SheetRow(number=i + 2, cells=row) for i, row in enumerate(thousand_rows(department, indicators, regions)[:20])]
-    original, calls = imports.actual_submit_figure, []
-
-    def failing_on_the_fifth(**kwargs):
-        calls.append(1)
-        if len(calls) == 5:  # e.g. a colleague submitted it between the check and the write
-            raise WorkflowError("waiting for review")
-        return original(**kwargs)
-
-    monkeypatch.setattr(imports, "actual_submit_figure", failing_on_the_fifth)
-    result = imports.figures_import(user=user, rows=rows)
-
-    assert [(e.row, e.column) for e in result.errors] == [(6, "value")]
-    assert result.stored == 0 and len(calls) == 20  # every row was tried, so the report is complete
-    assert not ActualVersion.objects.filter(department=department).exists()
-    assert not Actual.objects.filter(indicator__in=indicators).exists()
 
 
 def test_every_kind_of_row_problem_is_named(submitter_with_many_figures):

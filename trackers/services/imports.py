@@ -1,26 +1,32 @@
 """The figure sheet: what a user's departments owe for a year, shown as the web form and as the
 spreadsheet template, and the import that stores a filled-in spreadsheet.
 
-The import is all or nothing. Every row is checked first and every problem is reported with the
-row and column the user sees; only a file without problems is stored, in one transaction, through
-the same service as the web form (services.actuals.actual_submit_figure).
+The import is all or nothing. Every row is checked and every problem is reported with the row and
+column the user sees; only a file without problems is stored, in one transaction, by the same
+rules as the web form (services.actuals.figures_submit: the web form's figure is a batch of one).
+A large file becomes a job that a Celery worker runs (upload_job_*), as large reports do.
 """
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
-from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target
+from trackers.exceptions import ConflictError, InvalidInput
+from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target, UploadJob
 from trackers.selectors import obligation_list_for
-from trackers.services.actuals import FigureInput, actual_submit_figure, figure_validate
-from trackers.spreadsheets import COLUMNS
+from trackers.services.actuals import FigureInput, FiguresRefused, FigureWrite, Refusal, figures_refusals, figures_submit
+from trackers.spreadsheets import COLUMNS, SpreadsheetError, read_sheet
+
+logger = logging.getLogger(__name__)
 
 Status = ActualVersion.Status
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
@@ -132,6 +138,109 @@ def _approved(actual: Actual | None) -> ActualVersion | None:
     return next((v for v in actual.versions.all() if v.status == Status.APPROVED), None)
 
 
+# The upload: a file now, or a job for a large one
+
+@dataclass(frozen=True)
+class Upload:
+    """What an upload gave: the import's result now, or the job that will produce it."""
+
+    result: ImportResult | None = None
+    job: UploadJob | None = None
+
+
+def figures_upload(*, user, filename: str, data: bytes, language: str) -> Upload:
+    """Read, check and store an uploaded figure sheet. A file above settings.UPLOAD_ASYNC_BYTES
+    becomes a job for a Celery worker, which does the same; a smaller one is done now. Raises
+    SpreadsheetError for a file that is not a figure sheet or holds more than
+    settings.UPLOAD_MAX_ROWS rows."""
+    _require_submitter(user)
+    if len(data) > settings.UPLOAD_ASYNC_BYTES:
+        return Upload(job=upload_job_create(user=user, filename=filename, data=data, language=language))
+    rows = read_sheet(filename, data, max_rows=settings.UPLOAD_MAX_ROWS)
+    return Upload(result=figures_import(user=user, rows=rows))
+
+
+def upload_job_create(*, user, filename: str, data: bytes, language: str) -> UploadJob:
+    """Record the job with its file and hand it to Celery once the row is committed."""
+    job = UploadJob.objects.create(
+        requested_by=user, filename=filename[:255], content=data, size=len(data), language=language, stage="queued"
+    )
+    transaction.on_commit(lambda: upload_job_dispatch(job.pk))
+    return job
+
+
+def upload_job_dispatch(job_id) -> bool:
+    from trackers.tasks import figures_upload_job
+
+    try:
+        figures_upload_job.apply_async(args=[str(job_id)], retry=False)
+    except Exception as error:  # kombu raises several kinds when the broker is down
+        logger.warning("upload job %s not queued: %s", job_id, error)
+        job = UploadJob.objects.filter(pk=job_id).first()
+        if job is not None and job.state == UploadJob.State.PENDING:
+            with translation.override(job.language):
+                message = str(_("The file could not be queued. Upload it again later."))
+            _job_update(job_id, state=UploadJob.State.FAILED, stage="failed", finished_at=timezone.now(),
+                        error=message)
+        return False
+    return True
+
+
+def upload_job_run(job_id) -> UploadJob | None:
+    """Read, check and store the job's file for the user who uploaded it, whose permission is
+    asked again now (it may have been withdrawn since). The figures and the job's outcome commit
+    together, under a lock on the job: a finished job is left alone, so a redelivered task message
+    does nothing twice, and an interrupted one stored nothing and runs again."""
+    job = UploadJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.state in (UploadJob.State.DONE, UploadJob.State.FAILED):
+        return job
+    _job_update(job.pk, state=UploadJob.State.RUNNING, stage="reading", progress=5, started_at=timezone.now(),
+                error="")
+    with translation.override(job.language):
+        try:
+            _require_submitter(job.requested_by)
+            rows = read_sheet(job.filename, bytes(job.content), max_rows=settings.UPLOAD_MAX_ROWS)
+            upload_job_progress_set(job.pk, "storing", 40)
+            with transaction.atomic():
+                if UploadJob.objects.select_for_update().get(pk=job.pk).state != UploadJob.State.RUNNING:
+                    return UploadJob.objects.get(pk=job.pk)  # another delivery of the task finished it
+                result = figures_import(user=job.requested_by, rows=rows)
+                _job_update(job.pk, state=UploadJob.State.DONE, stage="done", progress=100,
+                            finished_at=timezone.now(), rows=len(rows), stored=result.stored, flagged=result.flagged,
+                            skipped=result.skipped,
+                            errors=[{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors])
+        except DatabaseError:
+            raise  # the task retries: a restarting database is not the file's fault
+        except (PermissionDenied, SpreadsheetError) as refused:
+            return _job_failed(job, str(refused.args[0]))
+        except Exception:
+            logger.exception("upload job %s failed", job.pk)
+            return _job_failed(job, str(_("The file could not be processed.")))
+    job.refresh_from_db()
+    return job
+
+
+def upload_job_progress_set(job_id, stage: str, percent: int) -> None:
+    """Written at once, outside the import's transaction, so the job page can poll it."""
+    UploadJob.objects.filter(pk=job_id, state=UploadJob.State.RUNNING).update(stage=stage, progress=percent)
+
+
+def _job_failed(job: UploadJob, message: str) -> UploadJob:
+    _job_update(job.pk, state=UploadJob.State.FAILED, stage="failed", finished_at=timezone.now(), error=message)
+    job.refresh_from_db()
+    return job
+
+
+def _job_update(job_id, **fields) -> None:
+    """A finished job is never changed (the condition is checked again after any lock wait)."""
+    UploadJob.objects.filter(pk=job_id, state__in=(UploadJob.State.PENDING, UploadJob.State.RUNNING)).update(**fields)
+
+
+def _require_submitter(user) -> None:
+    if not user.has_perm("trackers.submit_figures"):
+        raise PermissionDenied(_("You may not submit figures."))
+
+
 # The import
 
 @dataclass(frozen=True)
@@ -147,62 +256,68 @@ class ImportResult:
     stored: int = 0
     flagged: int = 0
     skipped: int = 0  # rows left blank (no value, source or reason)
+    _cells: set = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-
-@dataclass(frozen=True)
-class _CheckedRow:
-    number: int
-    department: Department
-    figure: FigureInput
-    lock_version: int | None
-
-
-class _RollBack(Exception):
-    """Raised inside the write transaction to undo every row when one of them failed."""
+    def add(self, row: int, column: str, message) -> None:
+        """One problem per cell, the first found: a later check of the same cell (the service
+        refusing a department the file already failed to name) adds nothing."""
+        if (row, column) not in self._cells:
+            self._cells.add((row, column))
+            self.errors.append(RowError(row, column, message))
 
 
 FILLED_COLUMNS = ("value", "source", "correction_reason")  # a row with none of these is left blank
 INVALID = object()  # a cell that holds something other than what the column wants
+# The sheet's column for each input a refusal of services.actuals names.
+_COLUMN_OF = {"department": "department_code", "indicator": "indicator_code"}
 
 
 def figures_import(*, user, rows) -> ImportResult:
-    """Check every row; store them all (submitted for review) only if none has a problem."""
+    """Check every row; store them all (submitted for review) only if none has a problem.
+
+    The file's codes are looked up once; then services.actuals judges every figure by the rules of
+    the web form and, if all pass, stores them in a few bulk writes (versions, history, lock
+    versions): a bounded number of queries whatever the number of rows."""
     result = ImportResult()
-    checked = _rows_check(user, rows, result)
-    if not result.errors:
+    numbers, writes = _rows_read(rows, _Lookup(rows), result)
+    if result.errors:  # the file has problems of its own: judge the rest too, store nothing
+        refusals = figures_refusals(user=user, writes=writes)
+    else:
         try:
-            with transaction.atomic():
-                _rows_store(user, checked, result)
-                if result.errors:
-                    raise _RollBack
-        except _RollBack:
-            result.stored = result.flagged = 0
+            versions = figures_submit(user=user, writes=writes)
+        except FiguresRefused as refused:
+            refusals = refused.refusals
+        else:
+            refusals = {}
+            result.stored, result.flagged = len(versions), sum(v.flagged for v in versions)
+    for position, found in refusals.items():
+        for refusal in found:
+            _refusal_add(result, numbers[position], refusal)
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     return result
 
 
-def _rows_check(user, rows, result: ImportResult) -> list[_CheckedRow]:
-    lookup = _Lookup(user, rows)
-    checked, seen = [], {}
+def _rows_read(rows, lookup: _Lookup, result: ImportResult) -> tuple[list[int], list[FigureWrite]]:
+    """The figures the rows name, with their row numbers; what cannot be read is noted in result."""
+    numbers, writes, seen = [], [], {}
     for row in rows:
         if not any(_text(row.cells.get(column)) for column in FILLED_COLUMNS):
             result.skipped += 1
             continue
-        errors = []
-        candidate = _row_check(row, lookup, seen, errors)
-        result.errors += errors
-        if candidate:
-            checked.append(candidate)
-    return checked
+        write = _row_read(row, lookup, seen, result)
+        if write is not None:
+            numbers.append(row.number)
+            writes.append(write)
+    return numbers, writes
 
 
-def _row_check(row, lookup: _Lookup, seen: dict, errors: list) -> _CheckedRow | None:
+def _row_read(row, lookup: _Lookup, seen: dict, result: ImportResult) -> FigureWrite | None:
     def error(column, message):
-        errors.append(RowError(row.number, column, message))
+        result.add(row.number, column, message)
 
     cells = row.cells
     department = lookup.department(_text(cells.get("department_code")), error)
@@ -215,8 +330,6 @@ def _row_check(row, lookup: _Lookup, seen: dict, errors: list) -> _CheckedRow | 
         error("lock_version", _("Leave lock_version as it was in the downloaded template."))
     if indicator is None or region is None:
         return None
-    if not lookup.may_submit(indicator, region):
-        error("indicator_code", _("You may not submit this figure."))
     year = _whole_number(cells.get("year"))
     figure = FigureInput(
         # A year that is not a whole number goes through as typed, for validation to name it.
@@ -224,76 +337,40 @@ def _row_check(row, lookup: _Lookup, seen: dict, errors: list) -> _CheckedRow | 
         value=cells.get("value"), unit=_text(cells.get("unit")), source=_text(cells.get("source")),
         correction_reason=_text(cells.get("correction_reason")),
     )
-    for problem in figure_validate(figure).errors:
-        error(problem.field, problem.message)  # FigureInput's fields are named as the columns
-    if isinstance(year, int):
-        _duplicate_check((indicator.pk, region.pk, year), row.number, seen, error)
-        if lock_version is not INVALID:
-            _state_check(lookup.actual(indicator, region, year), lock_version, figure, error)
-    if errors:
+    if isinstance(year, int) and _is_duplicate((indicator.pk, region.pk, year), row.number, seen, error):
         return None
-    return _CheckedRow(row.number, department, figure, lock_version)
+    return FigureWrite(department, figure, None if lock_version is INVALID else lock_version)
 
 
-def _duplicate_check(key, number: int, seen: dict, error) -> None:
+def _is_duplicate(key, number: int, seen: dict, error) -> bool:
     if key in seen:
         error("indicator_code", _("The same figure is already in row %(row)s.") % {"row": seen[key]})
-    else:
-        seen[key] = number
+        return True
+    seen[key] = number
+    return False
 
 
-def _state_check(actual: Actual | None, lock_version, figure: FigureInput, error) -> None:
-    """Refuse now what the write would refuse later, so that one upload reports everything.
-    The write (services.actuals) still checks all of it again."""
-    versions = list(actual.versions.all()) if actual else []
-    current = actual.lock_version if actual else 0
-    if (versions or lock_version is not None) and lock_version != current:
-        error(
-            "lock_version",
-            _("This figure has changed since the template was downloaded (its lock version is now %(current)s). "
-              "Download a fresh template.") % {"current": current},
-        )
-    open_version = next((v for v in versions if v.status in OPEN), None)
-    if open_version is not None and open_version.status == Status.SUBMITTED:
-        error("value", _("This figure is waiting for review and cannot be edited now."))
-    if versions and open_version is None and not figure.correction_reason:
-        error("correction_reason", _("An approved figure can only be corrected with a reason."))
-
-
-def _rows_store(user, checked: list[_CheckedRow], result: ImportResult) -> None:
-    """Write every row, each in its own savepoint, and note every failure; the caller undoes
-    the whole file if there is one."""
-    for row in checked:
-        try:
-            version = actual_submit_figure(
-                user=user, department=row.department, figure=row.figure,
-                expected_lock_version=row.lock_version,
-            )
-        except InvalidInput as refused:
-            result.errors += [RowError(row.number, e.field, e.message) for e in refused.errors]
-        except ConflictError as conflict:
-            result.errors.append(RowError(row.number, "lock_version", str(conflict)))
-        except PermissionDenied as denied:
-            result.errors.append(RowError(row.number, "department_code", str(denied)))
-        except WorkflowError as refused:
-            result.errors.append(RowError(row.number, "value", str(refused)))
-        else:
-            result.stored += 1
-            result.flagged += version.flagged
+def _refusal_add(result: ImportResult, number: int, refusal: Refusal) -> None:
+    """A refusal of services.actuals as the row's problems, in the sheet's columns and words."""
+    error = refusal.error
+    if isinstance(error, InvalidInput):
+        for problem in error.errors:  # FigureInput's fields are named as the columns
+            result.add(number, problem.field, problem.message)
+    elif isinstance(error, ConflictError):
+        result.add(number, "lock_version", _(
+            "This figure has changed since the template was downloaded (its lock version is now %(current)s). "
+            "Download a fresh template.") % {"current": error.current_lock_version})
+    else:  # PermissionDenied, WorkflowError: their message as raised
+        result.add(number, _COLUMN_OF.get(refusal.field, refusal.field), error.args[0] if error.args else str(error))
 
 
 class _Lookup:
-    """Everything the row checks look up, fetched once per file rather than once per row."""
+    """The departments, indicators and regions the file names, fetched once per file."""
 
-    def __init__(self, user, rows):
-        self.user = user
+    def __init__(self, rows):
         self.departments = _by_code(Department, rows, "department_code")
         self.indicators = _by_code(Indicator, rows, "indicator_code")
         self.regions = _by_code(Region, rows, "region_code")
-        self.member_of = set(user.departments.values_list("pk", flat=True))
-        self._permissions = {}
-        self._actuals = None
-        self._years = {y for y in (_whole_number(r.cells.get("year")) for r in rows) if isinstance(y, int)}
 
     def department(self, code: str, error) -> Department | None:
         department = self.departments.get(code)
@@ -301,9 +378,6 @@ class _Lookup:
             error("department_code", _("This column must not be empty."))
         elif department is None:
             error("department_code", _("There is no department with the code %(code)s.") % {"code": code})
-        elif department.pk not in self.member_of:
-            error("department_code", _("You do not belong to this department."))
-            return None
         return department
 
     def known(self, table: dict, cells: dict, column: str, message, error):
@@ -314,23 +388,6 @@ class _Lookup:
         elif found is None:
             error(column, message % {"code": code})
         return found
-
-    def may_submit(self, indicator, region) -> bool:
-        key = (indicator.pk, region.pk)
-        if key not in self._permissions:
-            self._permissions[key] = self.user.has_perm("trackers.submit_figure", (indicator, region))
-        return self._permissions[key]
-
-    def actual(self, indicator, region, year: int) -> Actual | None:
-        if self._actuals is None:
-            self._actuals = {
-                (a.indicator_id, a.region_id, a.year): a
-                for a in Actual.objects.filter(
-                    indicator__in=list(self.indicators.values()), region__in=list(self.regions.values()),
-                    year__in=self._years,
-                ).prefetch_related("versions")
-            }
-        return self._actuals.get((indicator.pk, region.pk, year))
 
 
 def _by_code(model, rows, column: str) -> dict:

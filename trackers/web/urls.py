@@ -7,6 +7,9 @@ app_name = "web"
 urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("figures/upload/", views.figure_upload, name="figure-upload"),
+    path("figures/upload/jobs/<uuid:job_id>/", views.figure_upload_job, name="figure-upload-job"),
+    path("figures/upload/jobs/<uuid:job_id>/status/", views.figure_upload_job_status,
+         name="figure-upload-job-status"),
     path("figures/template.xlsx", views.figure_template, {"kind": "xlsx"}, name="figure-template-xlsx"),
     path("figures/template.csv", views.figure_template, {"kind": "csv"}, name="figure-template-csv"),
     path("figures/<int:actual_id>/history/", views.figure_history, name="figure-history"),

@@ -5,15 +5,17 @@ what is decided in trackers.rules and the services, which raise PermissionDenied
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, Min
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,10 +24,18 @@ from kpis.core.vocabulary import figure_event
 from trackers import spreadsheets
 from trackers.choices import labels
 from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
-from trackers.models import ActualVersion
-from trackers.selectors import actual_list_for, completeness, history_actor, plan_list, review_queue
+from trackers.models import ActualVersion, UploadJob
+from trackers.selectors import (
+    actual_list_for,
+    completeness,
+    history_actor,
+    plan_list,
+    review_queue,
+    upload_job_get_for,
+    upload_job_list_for,
+)
 from trackers.services.actuals import actual_approve, actual_return, actual_submit_figure
-from trackers.services.imports import figure_sheet, figure_template_rows, figures_import
+from trackers.services.imports import figure_sheet, figure_template_rows, figures_upload
 from trackers.spreadsheets import SpreadsheetError, plain_number
 
 from .forms import FigureForm, ReviewForm, UploadForm
@@ -111,15 +121,50 @@ def figure_upload(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = spreadsheets.read_sheet(upload.name, upload.read())
+                outcome = figures_upload(user=request.user, filename=upload.name, data=upload.read(),
+                                         language=get_language())
             except SpreadsheetError as unreadable:
                 form.add_error("file", str(unreadable.message))
             else:
-                result = figures_import(user=request.user, rows=rows)
+                if outcome.job is not None:
+                    messages.info(request, _("The file is large; it is being checked and stored. "
+                                             "This page shows its progress."))
+                    return redirect("web:figure-upload-job", job_id=outcome.job.pk)
+                result = outcome.result
         status = 200 if form.is_valid() and result and result.ok else 400
     return _render(request, "trackers/upload.html", {
         "form": form, "result": result, "year": _year(request.GET), "years": _plan_years(),
+        "jobs": upload_job_list_for(request.user), "max_rows": settings.UPLOAD_MAX_ROWS,
     }, status=status)
+
+
+@login_required
+@require_GET
+def figure_upload_job(request, job_id):
+    job = _upload_job_for(request, job_id)
+    return _render(request, "trackers/upload_job.html", {
+        "job": job, "status_url": reverse("web:figure-upload-job-status", args=[job.pk]),
+    })
+
+
+@login_required
+@require_GET
+def figure_upload_job_status(request, job_id):
+    """The job's state as JSON, for its page to poll."""
+    job = _upload_job_for(request, job_id)
+    return JsonResponse({
+        "state": job.state, "state_label": job.get_state_display(), "progress": job.progress,
+        "stage": job.stage, "stage_label": job.stage_label,
+        "finished": job.state in (UploadJob.State.DONE, UploadJob.State.FAILED),
+    })
+
+
+def _upload_job_for(request, job_id) -> UploadJob:
+    _require_submitter(request.user)
+    job = upload_job_get_for(request.user, job_id)
+    if job is None:
+        raise Http404  # someone else's job, or none: the same answer
+    return job
 
 
 # Review
