@@ -251,7 +251,7 @@ def test_scope_mismatch_is_kept_but_not_counted(guangdong):
     shown = figure(data, "new-drugs-2024-yaliqi")
     assert shown["scope_matches"] is False and shown["scope_note"]
     assert shown not in counted_figures(data)
-    assert figure(data, "revenue-2022-nfdaily") in counted_figures(data)
+    assert figure(data, "revenue-2023-stdaily") in counted_figures(data)
 
 
 def test_district_figure_claiming_to_match_the_city_is_reported():
@@ -310,8 +310,8 @@ def test_target_with_only_uncounted_figures_must_say_it_was_searched(guangdong):
 def test_not_found_year_that_a_counted_figure_gives_is_reported(guangdong):
     data, plan = guangdong
     entry = next(r for r in data["searched_not_found"] if r["target"] == "revenue-2025")
-    entry["years"].append(2022)
-    assert any("year 2022 is listed as not found" in p for p in problems_of(data, plan))
+    entry["years"].append(2023)
+    assert any("year 2023 is listed as not found" in p for p in problems_of(data, plan))
 
 
 def test_not_found_entry_without_a_search_description_is_reported(guangdong):
