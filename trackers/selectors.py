@@ -253,14 +253,19 @@ def counting_versions(as_of: dt.date) -> QuerySet[ActualVersion]:
     return ActualVersion.objects.filter(approved_at__lte=cutoff, actual__year__lte=as_of.year).exclude(Exists(later))
 
 
-def history_actor(record):
+def actor_of(status: str, history_user, submitted_by, reviewed_by, created_by):
     """Who made a recorded change of a figure's version: the signed-in user of the request; outside
     a request (shell, Celery, the demo loader), the person the version names for that step."""
-    return record.history_user or {
-        ActualVersion.Status.SUBMITTED: record.submitted_by,
-        ActualVersion.Status.APPROVED: record.reviewed_by,
-        ActualVersion.Status.RETURNED: record.reviewed_by,
-    }.get(record.status, record.created_by)
+    return history_user or {
+        ActualVersion.Status.SUBMITTED: submitted_by,
+        ActualVersion.Status.APPROVED: reviewed_by,
+        ActualVersion.Status.RETURNED: reviewed_by,
+    }.get(status, created_by)
+
+
+def history_actor(record):
+    """actor_of for a history record."""
+    return actor_of(record.status, record.history_user, record.submitted_by, record.reviewed_by, record.created_by)
 
 
 def review_queue(user) -> QuerySet[ActualVersion]:

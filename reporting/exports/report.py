@@ -1,22 +1,39 @@
 """The gap report as plain data, and its checksum. No queries and no rendering here.
 
-The checksum is SHA-256 over a canonical JSON serialisation of everything the report states
-(scope, as-of date, every row of every section) and nothing about its making (who generated
-it, when, in which language or file format). Two reports with the same checksum say the same
-thing; an auditor can regenerate a signed report and compare.
+The checksum is SHA-256 over canonical JSON of everything the report states (scope, as-of date,
+summary, then every row of every section, one per line) and nothing about its making (who
+generated it, when, in which language or file format). Two reports with the same checksum say
+the same thing; an auditor can regenerate a signed report and compare. It is computed while the
+rows stream by, so a national report need not be held in memory.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from trackers.spreadsheets import plain_number
 
 # Bump when the report's sections or columns change: old checksums then no longer compare.
-REPORT_SCHEMA = "gap-report/2"
+REPORT_SCHEMA = "gap-report/3"
+SECTIONS = ("targets", "milestones", "data_gaps", "history")
+
+
+class RowStream:
+    """A section's rows, read from the database a chunk at a time each time it is iterated:
+    the checksum and the file each pass over it once. `len` is known in advance."""
+
+    def __init__(self, produce: Callable[[], Iterable[dict]], count: int):
+        self._produce, self._count = produce, count
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._produce())
+
+    def __len__(self) -> int:
+        return self._count
 
 
 @dataclass(frozen=True)
@@ -34,27 +51,28 @@ class GapReport:
     scope_name: str  # the plan's, region's or department's name; empty for everything
     as_of: dt.date
     method_versions: tuple[str, ...]
-    targets: list[dict]
-    milestones: list[dict]
-    data_gaps: list[dict]
-    history: list[dict]
+    targets: list[dict] | RowStream
+    milestones: list[dict] | RowStream
+    data_gaps: list[dict] | RowStream
+    history: list[dict] | RowStream
     summary: dict = field(default_factory=dict)
 
-    def data(self) -> dict:
+    def header(self) -> dict:
         return {
             "schema": REPORT_SCHEMA,
             "scope": {"type": self.scope.type, "code": self.scope.code, "name": self.scope_name},
             "as_of": self.as_of,
             "method_versions": list(self.method_versions),
             "summary": self.summary,
-            "targets": self.targets,
-            "milestones": self.milestones,
-            "data_gaps": self.data_gaps,
-            "history": self.history,
         }
 
     def checksum(self) -> str:
-        return hashlib.sha256(canonical_json(self.data())).hexdigest()
+        digest = hashlib.sha256(canonical_json(self.header()))
+        for section in SECTIONS:
+            digest.update(b"\n" + section.encode())
+            for row in getattr(self, section):
+                digest.update(b"\n" + canonical_json(row))
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
 from kpis.core.vocabulary import figure_event
 from kpis.models import ProgressSnapshot
-from kpis.selectors import counted_figures_frame
 from reporting.formatting import is_missing
 from reporting.models import ExportLog, ReportJob, ScopeType
 from reporting.selectors import milestone_table, progress_table, scoped_targets
@@ -26,14 +25,15 @@ from trackers.exceptions import InvalidInput
 from trackers.models import ActualVersion, Department, Milestone, Plan, Region, ReportingObligation, Target
 from trackers.quantities import UnitError, convert
 from trackers.selectors import (
+    actor_of,
+    counting_versions,
     end_of_day,
-    history_actor,
     milestones_valid_on,
     promises_answered_by_department,
     published_plans,
 )
 
-from .report import GapReport, Scope
+from .report import GapReport, RowStream, Scope
 
 STATUS_CODES = list(vocabulary.STATUSES)
 MILESTONE_STATES = list(vocabulary.MILESTONE_STATE_LABELS)
@@ -100,25 +100,41 @@ def targets_without_snapshot(targets: QuerySet[Target], as_of: dt.date) -> Query
 
 # The report
 
+TARGET_CHUNK = 2000  # targets read per query while a report's rows stream
+HISTORY_CHUNK = 5000
+
+
 def gap_report_read(scope: Scope, as_of: dt.date) -> GapReport:
+    """The report's data. Targets and history stream from the database in chunks each time they
+    are read (the checksum and the file each read them once); the summary is counted in SQL."""
     targets = scope_targets(scope, as_of)
-    target_rows = target_report_rows(targets, as_of)
+    ids = list(targets.order_by("plan__code", "key", "pk").values_list("pk", flat=True))
     milestone_rows = milestone_report_rows(scope_milestones(scope, as_of), as_of)
     gaps = data_gap_rows(scope, targets, as_of)
+    history = history_stream(targets, as_of)
+    snapshots = ProgressSnapshot.objects.filter(as_of=as_of, target__in=targets.values("pk"))
     return GapReport(
         scope=scope,
         scope_name=scope_name(scope),
         as_of=as_of,
-        method_versions=tuple(sorted({row["method_version"] for row in target_rows if row["method_version"]})),
-        targets=target_rows,
+        method_versions=tuple(sorted(set(snapshots.order_by().values_list("method_version", flat=True).distinct()))),
+        targets=RowStream(lambda: _target_rows(ids, as_of), len(ids)),
         milestones=milestone_rows,
         data_gaps=gaps,
-        history=history_rows(targets, as_of),
-        summary=_summary(target_rows, milestone_rows, gaps),
+        history=history,
+        summary=_summary(len(ids), dict(snapshots.order_by().values_list("status").annotate(n=Count("pk"))),
+                         milestone_rows, gaps),
     )
 
 
-def target_report_rows(targets: QuerySet[Target], as_of: dt.date) -> list[dict]:
+def _target_rows(ids: list[int], as_of: dt.date):
+    for start in range(0, len(ids), TARGET_CHUNK):
+        yield from target_report_rows(ids[start:start + TARGET_CHUNK], as_of)
+
+
+def target_report_rows(ids: list[int], as_of: dt.date) -> list[dict]:
+    """The report rows of these targets (any version), in the order given. Four queries."""
+    targets = Target.all_versions.filter(pk__in=ids)
     table = progress_table(targets, as_of)
     if table.empty:
         return []
@@ -128,7 +144,9 @@ def target_report_rows(targets: QuerySet[Target], as_of: dt.date) -> list[dict]:
     }
     version_ids = [_int(v) for v in table["latest_version_id"] if _int(v) is not None]
     figures = counted_version_rows(version_ids)
-    return [_target_row(record, extras[record["target_id"]], figures) for record in table.to_dict("records")]
+    rows = {record["target_id"]: _target_row(record, extras[record["target_id"]], figures)
+            for record in table.to_dict("records")}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _target_row(record: dict, extra: dict, figures: dict) -> dict:
@@ -237,52 +255,70 @@ def _target_periods(targets: QuerySet[Target]) -> dict[tuple[int, int], set[tupl
     return periods
 
 
-def history_rows(targets: QuerySet[Target], as_of: dt.date) -> list[dict]:
-    """Every recorded state, up to the end of the as-of day, of every figure that counted then
-    for a target in scope (each year's, not only the latest: projections use them all)."""
-    figures = counted_figures_frame(targets, as_of)
-    if figures.empty:
-        return []
-    pairs = set(targets.values_list("indicator_id", "region_id"))
-    figures = figures[[pair in pairs for pair in zip(figures["indicator_id"], figures["region_id"])]]
-    counted = {int(a): int(v) for a, v in zip(figures["actual_id"], figures["version_id"])}
-    records = (
-        ActualVersion.history.filter(actual_id__in=list(counted), history_date__lte=end_of_day(as_of))
-        .select_related("actual__indicator", "actual__region", "department", "history_user",
-                        "created_by", "submitted_by", "reviewed_by")
-        .order_by("actual__indicator__code", "actual__region__code", "actual__year", "number",
-                  "history_date", "history_id")
+HISTORY_FIELDS = {
+    "actual__indicator__code": "indicator_code", "actual__indicator__name": "indicator",
+    "actual__region__code": "region_code", "actual__region__name": "region", "actual__year": "year",
+    "number": "version", "history_date": "when", "history_type": "history_type", "status": "status",
+    "value": "value", "unit": "unit", "department__name": "department", "source": "source",
+    "return_reason": "return_reason", "correction_reason": "correction_reason", "flag_reason": "flag_reason",
+    "counted": "counted", "history_user__username": "history_user", "submitted_by__username": "submitted_by",
+    "reviewed_by__username": "reviewed_by", "created_by__username": "created_by",
+}
+
+
+def history_records(targets: QuerySet[Target], as_of: dt.date) -> QuerySet:
+    """Every recorded state, up to the end of the as-of day, of every figure that counted then for
+    a target in scope (each year's, not only the latest: projections use them all), marked
+    `counted` for the version that counted. Joins and EXISTS, no list of ids."""
+    counting = counting_versions(as_of)
+    in_scope = targets.filter(indicator=OuterRef("actual__indicator"), region=OuterRef("actual__region"))
+    return (
+        ActualVersion.history.filter(history_date__lte=end_of_day(as_of), actual__year__lte=as_of.year)
+        .filter(Exists(counting.filter(actual=OuterRef("actual_id"))), Exists(in_scope))
+        .annotate(counted=Exists(counting.filter(pk=OuterRef("id"))))
     )
-    return [_history_row(record, counted) for record in records]
+
+
+def history_stream(targets: QuerySet[Target], as_of: dt.date) -> RowStream:
+    records = history_records(targets, as_of)
+    ordered = records.order_by("actual__indicator__code", "actual__region__code", "actual__year", "number",
+                               "history_date", "history_id").values_list(*HISTORY_FIELDS)
+
+    def rows():
+        for values in ordered.iterator(chunk_size=HISTORY_CHUNK):
+            yield _history_row(dict(zip(HISTORY_FIELDS.values(), values)))
+
+    return RowStream(rows, records.count())
 
 
 def history_record_count(targets: QuerySet[Target], as_of: dt.date) -> int:
-    """About how many rows history_rows gives (one query): for sizing a report, not for it."""
+    """About how many rows the history gives (one query): for sizing a report, not for it."""
     return ActualVersion.history.filter(
         actual__indicator__in=targets.values("indicator"), actual__region__in=targets.values("region"),
         actual__year__lte=as_of.year, history_date__lte=end_of_day(as_of),
     ).count()
 
 
-def _history_row(record, counted: dict[int, int]) -> dict:
-    actual = record.actual
+def _history_row(record: dict) -> dict:
+    who = actor_of(record["status"], record["history_user"], record["submitted_by"], record["reviewed_by"],
+                   record["created_by"])
     return {
-        "indicator_code": actual.indicator.code, "indicator": actual.indicator.name,
-        "region_code": actual.region.code, "region": actual.region.name, "year": actual.year,
-        "version": record.number, "when": record.history_date, "who": _username(history_actor(record)),
-        "change": figure_event(record.history_type, record.status, record.number),
-        "status": record.status, "value": record.value, "unit": record.unit,
-        "department": record.department.name, "source": record.source, "return_reason": record.return_reason,
-        "correction_reason": record.correction_reason, "flag_reason": record.flag_reason,
-        "counted": counted.get(actual.pk) == record.id,
+        "indicator_code": record["indicator_code"], "indicator": record["indicator"],
+        "region_code": record["region_code"], "region": record["region"], "year": record["year"],
+        "version": record["version"], "when": record["when"], "who": who or "",
+        "change": figure_event(record["history_type"], record["status"], record["version"]),
+        "status": record["status"], "value": record["value"], "unit": record["unit"],
+        "department": record["department"], "source": record["source"], "return_reason": record["return_reason"],
+        "correction_reason": record["correction_reason"], "flag_reason": record["flag_reason"],
+        "counted": bool(record["counted"]),
     }
 
 
-def _summary(targets: list[dict], milestones: list[dict], gaps: list[dict]) -> dict:
-    statuses = Counter(row["status"] for row in targets)
+def _summary(targets: int, statuses: dict[str, int], milestones: list[dict], gaps: list[dict]) -> dict:
     states = Counter(row["state"] for row in milestones)
+    statuses = {**statuses, "no_data": statuses.get("no_data", 0) + targets - sum(statuses.values())}
     return {
-        "targets": len(targets),
+        "targets": targets,
         "targets_by_status": {code: statuses.get(code, 0) for code in STATUS_CODES},
         "milestones": len(milestones),
         "milestones_by_state": {state: states.get(state, 0) for state in MILESTONE_STATES},

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kpis.core.thresholds import METHOD_VERSION
 from kpis.services import snapshots_recompute
 from reporting.models import ExportLog, ReportJob
+from trackers.exceptions import InvalidInput
 from trackers.models import Target
 
 from . import builders
@@ -37,6 +38,9 @@ ASYNC_TARGET_THRESHOLD = 500
 # WeasyPrint lays out some 70-90 table rows a second, so a PDF goes to a job sooner: when its
 # targets and submission-history records together pass this many rows (about 4 s).
 PDF_ASYNC_ROW_THRESHOLD = 300
+# A PDF is for signing, not for data: more rows than this would run to hundreds of pages (and take
+# WeasyPrint minutes), so it is refused with a pointer to XLSX, which has every row.
+PDF_MAX_ROWS = 3000
 EXPORT_PERMISSION = "trackers.export_reports"
 
 Progress = Callable[[str, int], None]  # (stage, percent)
@@ -77,19 +81,22 @@ def gap_report_export(*, user, request: ReportRequest) -> Export:
     above) becomes a job, built and logged by a Celery task."""
     _require_exporter(user)
     target_count = scope_targets(request.scope, request.as_of).count()
-    if _is_large(request, target_count):
+    pdf_rows = _pdf_rows(request, target_count)
+    if pdf_rows > PDF_MAX_ROWS:
+        raise InvalidInput.single("format", "too_long", _(
+            "A PDF of %(rows)s rows would run to hundreds of pages. Choose XLSX or CSV, which hold every row, "
+            "or narrow the report to a plan, a region or a department.") % {"rows": f"{pdf_rows:,}"})
+    if target_count > ASYNC_TARGET_THRESHOLD or pdf_rows > PDF_ASYNC_ROW_THRESHOLD:
         return Export(job=report_job_create(user=user, request=request, target_count=target_count))
     report_file = gap_report_build(user=user, request=request)
     return Export(file=report_file, log=export_log_create(user=user, request=request, report_file=report_file))
 
 
-def _is_large(request: ReportRequest, target_count: int) -> bool:
-    if target_count > ASYNC_TARGET_THRESHOLD:
-        return True
+def _pdf_rows(request: ReportRequest, target_count: int) -> int:
+    """How many rows of targets and history a PDF would print (0 for the other formats)."""
     if request.format != "pdf":
-        return False
-    rows = target_count + history_record_count(scope_targets(request.scope, request.as_of), request.as_of)
-    return rows > PDF_ASYNC_ROW_THRESHOLD
+        return 0
+    return target_count + history_record_count(scope_targets(request.scope, request.as_of), request.as_of)
 
 
 def gap_report_build(*, user, request: ReportRequest, progress: Progress | None = None) -> ReportFile:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kpis.selectors import latest_snapshot_date
 from reporting.models import Channel, ReportJob
+from trackers.exceptions import InvalidInput
 
 from .forms import GapReportForm
 from .responses import file_response
@@ -32,7 +33,11 @@ def report_form(request):
     if request.method == "POST":
         form = GapReportForm(request.POST)
         if form.is_valid():
-            return _export(request, form.cleaned_data)
+            try:
+                return _export(request, form.cleaned_data)
+            except InvalidInput as refused:
+                for error in refused.errors:
+                    form.add_error(error.field if error.field in form.fields else None, str(error.message))
         return _form_page(request, form, status=400)
     as_of = latest_snapshot_date(timezone.localdate()) or timezone.localdate()
     return _form_page(request, GapReportForm(initial={"as_of": as_of}))

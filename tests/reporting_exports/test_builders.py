@@ -99,3 +99,18 @@ def test_markup_in_the_data_is_text_in_the_pdf():
     with translation.override("zh-hans"):
         text = pdf_text(builders.build("pdf", report, generation(report)))
     assert '<img src="file:///etc/passwd">里程碑' in text
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(monkeypatch):
+    """Excel holds 1,048,576 rows a sheet; past that the table goes on in "<title> (2)", header and all."""
+    from reporting.exports.builders import xlsx_file
+
+    monkeypatch.setattr(xlsx_file, "MAX_SHEET_ROWS", 2)
+    report = hand_made_report()  # six milestones
+    with translation.override("en"):
+        book = workbook_of(builders.build("xlsx", report, generation(report)))
+    sheets = [name for name in book.sheetnames if name.startswith("Milestones")]
+    assert sheets == ["Milestones", "Milestones (2)", "Milestones (3)"]
+    rows = [row for name in sheets for row in list(book[name].iter_rows(values_only=True))[1:]]
+    assert [row[2] for row in rows] == ["'" + title for title in PREFIXED]  # every row once, escaped, in order
+    assert all(book[name]["A1"].value == "Plan" for name in sheets)

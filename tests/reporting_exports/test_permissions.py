@@ -89,3 +89,22 @@ def test_the_service_refuses_too(role):
     request = ReportRequest(Scope("all"), dt.date(2024, 6, 30), "csv", "en", "api")
     with pytest.raises(PermissionDenied):
         gap_report_export(user=UserFactory(role=role), request=request)
+
+
+def test_a_pdf_too_long_to_sign_is_refused_with_a_pointer_to_xlsx(client, monkeypatch):
+    from reporting.exports import services
+
+    monkeypatch.setattr(services, "PDF_MAX_ROWS", 3)
+    auditor = UserFactory(role=roles.AUDITOR)
+    api = APIClient()
+    api.force_authenticate(auditor)
+    answer = api.post("/reports/api/gap-report/", {"scope_type": "all", "as_of": "2024-06-30", "format": "pdf"},
+                      format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400 and "XLSX" in answer.json()["format"][0]
+    client.force_login(auditor)
+    page = client.post("/reports/", {"scope_type": "all", "as_of": "2024-06-30", "format": "pdf"},
+                       HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 400 and "XLSX" in page.content.decode()
+    assert not ExportLog.objects.exists()
+    assert api.post("/reports/api/gap-report/", {"scope_type": "all", "as_of": "2024-06-30", "format": "xlsx"},
+                    format="json").status_code in (200, 202)

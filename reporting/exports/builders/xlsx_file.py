@@ -14,6 +14,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,11 +39,16 @@ PERCENT_FORMAT = "0.0%"
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+# Excel's limit is 1,048,576 rows a sheet: a longer table continues on "<title> (2)", ...
+MAX_SHEET_ROWS = 1_048_575
+
+
 def build(report: GapReport, generation: Generation, progress=None) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """Written in openpyxl's write-only mode: rows go to disk as they come, so a national report's
+    hundreds of thousands of rows never sit in memory as cell objects."""
+    workbook = Workbook(write_only=True)
     for table in tables(report):
-        _table_sheet(workbook.create_sheet(_sheet_title(table.title)), table)
+        _table_sheets(workbook, table)
         if progress:
             progress()
     _about_sheet(workbook.create_sheet(_sheet_title(gettext("About this report"))), report, generation)
@@ -53,36 +59,57 @@ def build(report: GapReport, generation: Generation, progress=None) -> bytes:
     return out.getvalue()
 
 
-def _table_sheet(sheet, table: Table) -> None:
-    sheet.append([str(column.label) for column in table.columns])
-    for row in table.rows:
-        sheet.append([_value(column, row.get(column.key)) for column in table.columns])
-    _formats(sheet, table)
-    _header(sheet, table.columns)
-    _status_colours(sheet, table)
+def _table_sheets(workbook, table: Table) -> None:
+    """The table's sheet (or sheets, past Excel's row limit): header first, formats per cell."""
+    total, number, sheet = len(table.rows), 0, None
+    for index, row in enumerate(table.rows):
+        if index % MAX_SHEET_ROWS == 0:
+            number += 1
+            sheet = _new_sheet(workbook, table, number, min(MAX_SHEET_ROWS, total - index))
+        sheet.append([_cell(sheet, column, row) for column in table.columns])
+    if sheet is None:
+        _new_sheet(workbook, table, 1, 0)
+
+
+def _new_sheet(workbook, table: Table, number: int, rows: int):
+    title = table.title if number == 1 else f"{table.title} ({number})"
+    sheet = workbook.create_sheet(_sheet_title(title))
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{rows + 1}"
+    _status_colours(sheet, table, rows)
+    sheet.append([_header_cell(sheet, column) for column in table.columns])
+    return sheet
+
+
+def _header_cell(sheet, column: Column) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, str(column.label))
+    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _cell(sheet, column: Column, row: dict):
+    """A cell's value: numbers and dates as such (so they sort and sum), shown in their unit or as a
+    percentage; text quoted if a spreadsheet program would run it as a formula."""
+    value = _value(column, row.get(column.key))
+    if value is None or column.kind not in ("number", "percent", "date", "datetime"):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = _number_format(column, row)
+    return cell
 
 
 def _value(column: Column, value):
-    """A cell's value: numbers and dates as such (so they sort and sum), text quoted if needed."""
     if value is None or value == "":
         return None
-    if column.kind in ("number", "int", "percent"):
-        return value
-    if column.kind == "date":
+    if column.kind in ("number", "int", "percent", "date"):
         return value
     if column.kind == "datetime":
         # Excel has no time zones: the local (Asia/Shanghai) wall-clock time, as the pages show.
         return timezone.localtime(value).replace(tzinfo=None)
     return escape_cell(display(column, value))
-
-
-def _formats(sheet, table: Table) -> None:
-    for index, column in enumerate(table.columns, start=1):
-        if column.kind not in ("number", "percent", "date", "datetime"):
-            continue
-        for row_number, row in enumerate(table.rows, start=2):
-            cell = sheet.cell(row=row_number, column=index)
-            cell.number_format = _number_format(column, row)
 
 
 def _number_format(column: Column, row: dict) -> str:
@@ -104,25 +131,15 @@ def unit_format(unit: str) -> str:
     return f'{pattern}" {label}"' if label else pattern
 
 
-def _header(sheet, columns: tuple[Column, ...]) -> None:
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
-
-
-def _status_colours(sheet, table: Table) -> None:
+def _status_colours(sheet, table: Table, rows: int) -> None:
     """One rule per status, keyed on the status code column, colouring the code and its label."""
     codes = [i for i, column in enumerate(table.columns, start=1) if column.status_code]
-    if not codes or not table.rows:
+    if not codes or not rows:
         return
     code_letter = get_column_letter(codes[0])
     key = table.columns[codes[0] - 1].key
     coloured = [i for i, column in enumerate(table.columns, start=1) if column.key == key or column.status_code]
-    last = len(table.rows) + 1
+    last = rows + 1
     cells = " ".join(f"{get_column_letter(i)}2:{get_column_letter(i)}{last}" for i in sorted(set(coloured)))
     for status, colour in STATUS_FILLS.items():
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
@@ -132,13 +149,13 @@ def _status_colours(sheet, table: Table) -> None:
 
 
 def _about_sheet(sheet, report: GapReport, generation: Generation) -> None:
-    for label, value in about_rows(report, generation):
-        sheet.append([escape_cell(label), escape_cell(value)])
-    for (label, value) in sheet.iter_rows(min_row=1, max_col=2):
-        label.font = Font(bold=True)
-        label.alignment = value.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 100
+    for label, value in about_rows(report, generation):
+        label_cell, value_cell = WriteOnlyCell(sheet, escape_cell(label)), WriteOnlyCell(sheet, escape_cell(value))
+        label_cell.font = Font(bold=True)
+        label_cell.alignment = value_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.append([label_cell, value_cell])
 
 
 def _sheet_title(title: str) -> str:
