@@ -65,3 +65,35 @@ def test_the_language_switch_submits_itself_without_inline_script(page, live_ser
         page.select_option("select[name=language]", "en")
     assert page.get_attribute("html", "lang") == "en"
     assert page.evaluate("() => window.__cspViolations") == []
+
+
+def test_the_upload_job_page_polls_from_its_static_script_until_the_outcome(
+        seeded, browser, live_server, client, monkeypatch, settings):
+    from django.db import connections
+
+    from tests.trackers.test_upload import as_csv, synthetic_plan, synthetic_regions, thousand_rows, upload
+    from trackers.models import Department, UploadJob
+    from trackers.services import imports
+
+    settings.UPLOAD_ASYNC_BYTES = 10_000
+    monkeypatch.setattr(imports, "upload_job_dispatch", lambda job_id: True)  # queued; nobody runs it yet
+    regions = synthetic_regions(4)
+    department = Department.objects.create(code="csp-dept", name="策略部门", region=regions[0])
+    _plan, indicators = synthetic_plan(department, indicators=50, regions=regions)
+    client.force_login(UserFactory(role=roles.SUBMITTER, departments=[department]))
+    response = upload(client, "figures.csv", as_csv(thousand_rows(department, indicators, regions)))
+    job = UploadJob.objects.get()
+    context = browser.new_context(locale="zh-CN")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.add_init_script(WATCH_VIOLATIONS)
+    page.goto(live_server.url + response["Location"])
+    assert page.locator("#job-progress").get_attribute("value") == "0"
+
+    imports.upload_job_run(job.pk)  # the worker stores the file; the page learns of it by polling and reloads
+
+    page.wait_for_selector("#job p.success", timeout=15_000)
+    assert "1000" in page.inner_text("#job p.success")
+    assert page.evaluate("() => window.__cspViolations") == []
+    context.close()
+    connections.close_all()
