@@ -16,4 +16,5 @@ RUN SECRET_KEY=build-only-$(python -c "import secrets;print(secrets.token_hex(40
 RUN useradd --system --uid 10001 tracker && chown -R tracker /app
 USER tracker
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# config/gunicorn.py: a deliberate timeout, workers from the CPUs, recycling with jitter.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

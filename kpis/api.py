@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from kpis.models import ProgressSnapshot, Status
 from kpis.selectors import latest_snapshot_date
+from trackers.api.base import ReadOnlyViewSet
+from trackers.api.filters import CodeFilter, IdFilter
+from trackers.models import Indicator, Plan, Region
 from trackers.selectors import snapshot_counts_q
 
 
@@ -34,11 +37,11 @@ class ProgressSerializer(serializers.ModelSerializer):
 
 class ProgressFilter(django_filters.FilterSet):
     as_of = django_filters.DateFilter(method="filter_as_of", help_text="Default: the latest date with snapshots.")
-    plan = django_filters.CharFilter(field_name="target__plan__code", max_length=96)
-    region = django_filters.CharFilter(field_name="target__region__code", max_length=64)
-    indicator = django_filters.CharFilter(field_name="target__indicator__code", max_length=96)
+    plan = CodeFilter(field_name="target__plan__code", model=Plan)
+    region = CodeFilter(field_name="target__region__code", model=Region)
+    indicator = CodeFilter(field_name="target__indicator__code", model=Indicator)
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    target = django_filters.NumberFilter(field_name="target_id", min_value=1)
+    target = IdFilter(field_name="target_id")
 
     class Meta:
         model = ProgressSnapshot
@@ -54,7 +57,7 @@ class ProgressFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Stored progress of targets at an as-of date"))
-class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgressViewSet(ReadOnlyViewSet):
     serializer_class = ProgressSerializer
     filterset_class = ProgressFilter
     # Published plans only, each target's version that counted on the snapshot's date.

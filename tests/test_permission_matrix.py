@@ -19,6 +19,9 @@ MATRIX = {
     "read_targets":       (403, 403, 200, 200, 200, 200, 200, 200),
     "read_plans":         (403, 403, 200, 200, 200, 200, 200, 200),
     "whatif":             (403, 403, 200, 200, 200, 200, 200, 200),
+    "read_progress":      (403, 403, 200, 200, 200, 200, 200, 200),
+    "read_milestones":    (403, 403, 200, 200, 200, 200, 200, 200),
+    "read_versions":      (403, 403, 200, 200, 200, 200, 200, 200),
     "read_own_figure":    (403, 403, 200, 404, 200, 200, 200, 200),
     "figure_history":     (403, 403, 200, 404, 200, 403, 200, 200),
     "submit_figure":      (403, 403, 201, 403, 403, 403, 403, 403),
@@ -59,6 +62,12 @@ def perform(action, client, world):
     if action == "whatif":
         with_baseline = Target.objects.filter(baseline__isnull=False).first()
         return client.get(f"/api/targets/{with_baseline.pk}/whatif/", {"growth_pct": "5"})
+    if action == "read_progress":
+        return client.get("/api/progress/")
+    if action == "read_milestones":
+        return client.get("/api/milestones/")
+    if action == "read_versions":
+        return client.get("/api/versions/")
     if action == "read_own_figure":
         return client.get(f"/api/actuals/{version.actual_id}/")
     if action == "figure_history":

@@ -7,14 +7,32 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kpis.core import vocabulary
 
 from .choices import one_of, text_choices
+from .cleantext import multi_line, one_line
 
 AMOUNT = {"max_digits": 24, "decimal_places": 6}
+# What people type: a source, a reason, evidence. Enough for a citation and a paragraph; small
+# enough that a report lays it out in a moment (a 2,000,000-character source once held a PDF
+# report for twenty minutes). A plan's whole text is far longer (the five seeds: 5,000-20,000).
+NOTE_MAX_LENGTH = 2000
+PLAN_TEXT_MAX_LENGTH = 200_000
+
+
+def note_field(verbose_name, **kwargs) -> models.TextField:
+    """A text a person types, bounded and without control characters (trackers.cleantext)."""
+    return models.TextField(verbose_name, max_length=NOTE_MAX_LENGTH, validators=[multi_line], **kwargs)
+
+
+def at_most(field: str, limit: int, name: str) -> models.CheckConstraint:
+    """The database's copy of a text field's max_length (Django checks it only in forms)."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 class RegionLevel(models.TextChoices):
@@ -374,7 +392,7 @@ class Milestone(Answerable, Provenance):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="milestones")
     section = models.CharField(_("section"), max_length=128, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = note_field(_("evidence"), blank=True)
     valid_from = models.DateField(
         _("counts from"), null=True, blank=True, help_text=_("Empty: from the plan's first published text."),
     )
@@ -392,6 +410,7 @@ class Milestone(Answerable, Provenance):
                 name="milestone_completion_has_evidence",
             ),
             origin_valid("milestone"),
+            at_most("evidence", NOTE_MAX_LENGTH, "milestone_evidence_length"),
         ]
 
     def __str__(self):
@@ -488,9 +507,9 @@ class ActualVersion(models.Model):
     actual = models.ForeignKey(Actual, verbose_name=_("figure"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     value = models.DecimalField(_("value"), **AMOUNT)
-    unit = models.CharField(_("unit"), max_length=16)
+    unit = models.CharField(_("unit"), max_length=16, validators=[one_line])
     value_in_indicator_unit = models.DecimalField(_("value in the indicator's unit"), **AMOUNT)
-    source = models.TextField(_("source or evidence"))
+    source = note_field(_("source or evidence"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="actual_versions"
@@ -511,8 +530,8 @@ class ActualVersion(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    correction_reason = models.TextField(_("reason for correction"), blank=True)
+    return_reason = note_field(_("reason for return"), blank=True)
+    correction_reason = note_field(_("reason for correction"), blank=True)
     flagged = models.BooleanField(_("flagged for review"), default=False)
     flag_reason = models.TextField(_("flag reason"), blank=True)
     history = HistoricalRecords()
@@ -552,6 +571,9 @@ class ActualVersion(models.Model):
             models.UniqueConstraint(
                 fields=["actual"], condition=Q(status="approved"), name="actual_version_one_approved",
             ),
+            at_most("source", NOTE_MAX_LENGTH, "actual_version_source_length"),
+            at_most("return_reason", NOTE_MAX_LENGTH, "actual_version_return_reason_length"),
+            at_most("correction_reason", NOTE_MAX_LENGTH, "actual_version_correction_reason_length"),
         ]
         # selectors.counting_versions: the latest approval of a figure by a date.
         indexes = [models.Index(fields=["actual", "approved_at"], name="actual_version_approved")]
@@ -593,15 +615,18 @@ class PlanDraft(models.Model):
         NEW_PLAN = "new_plan", _("a new plan")
         REVISION = "revision", _("a new text of an existing plan")
 
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[one_line])
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="texts",
         help_text=_("The plan its proposals are accepted into; empty for texts read before plans were made here."),
     )
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.NEW_PLAN)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    text = models.TextField(_("text"), help_text=_("Whitespace removed; draft offsets point into it."))
+    filename = models.CharField(_("file name"), max_length=255, blank=True, validators=[one_line])
+    text = models.TextField(
+        _("text"), max_length=PLAN_TEXT_MAX_LENGTH, validators=[multi_line],
+        help_text=_("Whitespace removed; draft offsets point into it."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -614,6 +639,7 @@ class PlanDraft(models.Model):
             models.CheckConstraint(
                 condition=~Q(purpose="revision") | Q(plan__isnull=False), name="plan_draft_revision_has_plan"
             ),
+            at_most("text", PLAN_TEXT_MAX_LENGTH, "plan_draft_text_length"),
         ]
 
     def __str__(self):

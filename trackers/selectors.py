@@ -27,7 +27,7 @@ from .models import (
 )
 from .quantities import normalize_text
 from .reading import LOW_CONFIDENCE
-from .validation import FigureContext
+from .validation import FigureContext, is_sane_year
 
 
 def plan_status_expression(today: dt.date | None = None) -> Case:
@@ -137,7 +137,8 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
 
 
 def _is_year(year) -> bool:
-    return isinstance(year, int) and not isinstance(year, bool)
+    # An absurd year gets no previous value and is not looked up (validation names it).
+    return is_sane_year(year)
 
 
 # Who answers for what: the rows the responsibility rule wrote (services.responsibility). A

@@ -90,6 +90,11 @@ def _csv_table(data: bytes):
         raise SpreadsheetError(
             _("The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.")
         ) from undecodable
+    if "\x00" in text:  # beyond the first 4 KB: text otherwise, but no cell can hold it
+        raise SpreadsheetError(
+            _("Line %(line)s of the CSV file contains a NUL character, which no cell may hold. Save the sheet "
+              "again as 'CSV UTF-8' and upload it.") % {"line": text.count("\n", 0, text.index("\x00")) + 1}
+        )
     return csv.reader(io.StringIO(text, newline=""))
 
 

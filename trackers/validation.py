@@ -3,16 +3,26 @@
 `figure_check` is pure: the caller gathers the context (selectors.figure_context) and gets back
 errors, which refuse the figure, and warnings, which store it flagged for the reviewer.
 Messages are lazy translations, so they come out in the language of the request.
+
+The bounds of what can be stored come from the model fields themselves (a DecimalField's digits,
+a text field's max_length), so there is one number for each, and YEARS is the one sane range of
+years that every input of a year (forms, serializers, query parameters) is held to.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
+from .cleantext import model_text_errors
 from .exceptions import FieldError
+from .models import ActualVersion
 from .quantities import UnitError, convert
+
+# No plan, baseline or figure lies outside these years; anything else is a typing error.
+YEARS = (1900, 2100)
 
 
 @dataclass(frozen=True)
@@ -48,23 +58,79 @@ def parse_decimal(raw) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def figure_check(*, year, value, unit, source, context: FigureContext) -> FigureCheck:
+def is_sane_year(year) -> bool:
+    return isinstance(year, int) and not isinstance(year, bool) and YEARS[0] <= year <= YEARS[1]
+
+
+def integer_bounds(field) -> tuple[int, int]:
+    """The values an integer model field holds on every supported database."""
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+
+
+def amount_errors(value: Decimal, field, name: str) -> list[FieldError]:
+    """Whether `value` fits the DecimalField `field` exactly: no overflow, no silent rounding."""
+    if not _fits(value, field):
+        return [FieldError(name, "too_large", _("The number is too large: at most %(digits)s digits before the "
+                                                "decimal point.") % {"digits": _whole_digits(field)})]
+    if value.normalize().as_tuple().exponent < -field.decimal_places:
+        return [FieldError(name, "too_precise", _("At most %(places)s digits after the decimal point.")
+                           % {"places": field.decimal_places})]
+    return []
+
+
+def _whole_digits(field) -> int:
+    return field.max_digits - field.decimal_places
+
+
+def _fits(value: Decimal, field) -> bool:
+    limit = Decimal(10) ** _whole_digits(field)
+    # copy_abs: no context, so no Overflow. SQLite (the embedded default) keeps decimals as floats:
+    # a value that rounds up to the limit as a float would be stored but could not be read back.
+    return value.copy_abs() < limit and float(value.copy_abs()) < float(limit)
+
+
+_VALUE = ActualVersion._meta.get_field("value")
+_VALUE_IN_INDICATOR_UNIT = ActualVersion._meta.get_field("value_in_indicator_unit")
+
+
+def figure_check(*, year, value, unit, source, context: FigureContext, correction_reason="") -> FigureCheck:
     result = FigureCheck()
     result.errors += _check_year(year, context)
     amount = parse_decimal(value)
-    if amount is None:
-        result.errors.append(FieldError("value", "not_a_number", _("Enter a number, such as 1200 or 3.5.")))
+    amount_problems = _check_amount(amount)
+    result.errors += amount_problems
+    unit_problems = model_text_errors(unit or "", ActualVersion, "unit")
+    result.errors += unit_problems
+    result.errors += model_text_errors(source or "", ActualVersion, "source")
+    result.errors += model_text_errors(correction_reason or "", ActualVersion, "correction_reason")
     if not str(source or "").strip():
         result.errors.append(
             FieldError("source", "required", _("Name the source of the figure or attach an evidence note."))
         )
-    converted = _convert_unit(amount, unit, context, result)
+    if unit_problems:
+        return result
+    converted = _convert_unit(None if amount_problems else amount, unit, context, result)
     if converted is not None:
+        result.errors += _check_stored_amount(converted, context)
         result.errors += _check_range(converted, context)
         result.value_in_indicator_unit = converted
         if not result.errors:
             result.warnings += _check_plausibility(converted, context)
     return result
+
+
+def _check_amount(amount: Decimal | None) -> list[FieldError]:
+    if amount is None:
+        return [FieldError("value", "not_a_number", _("Enter a number, such as 1200 or 3.5."))]
+    return amount_errors(amount, _VALUE, "value")
+
+
+def _check_stored_amount(converted: Decimal, context: FigureContext) -> list[FieldError]:
+    """The value fits as typed, but in the indicator's unit (亿元 -> 元) it may not."""
+    if _fits(converted, _VALUE_IN_INDICATOR_UNIT):
+        return []
+    return [FieldError("value", "too_large_in_indicator_unit", _(
+        "In the indicator's unit %(unit)s this number is too large to store.") % {"unit": context.indicator_unit})]
 
 
 def _check_year(year, context: FigureContext) -> list[FieldError]:

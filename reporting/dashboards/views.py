@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from kpis.selectors import snapshot_dates, target_picture
 from kpis.tasks import recompute_all
 from reporting import figures
 from reporting.dashboards import selectors as dashboard_selectors
+from reporting.dashboards.params import dashboard_params
 from reporting.formatting import amount, is_missing
 from reporting.selectors import (
     milestone_table,
@@ -45,17 +47,20 @@ def _require_dashboards(user) -> None:
     _require(user, "trackers.view_dashboards")
 
 
-def _as_of(request) -> tuple[dt.date | None, list[dt.date]]:
+def _params(request) -> tuple[dict, int]:
+    """The checked GET parameters, and the page's status: 400 when one was refused, with a
+    message above the page naming it (reporting.dashboards.params)."""
+    params, problems = dashboard_params(request.GET)
+    for problem in problems:
+        messages.error(request, problem)
+    return params, 400 if problems else 200
+
+
+def _as_of(params) -> tuple[dt.date | None, list[dt.date]]:
     """The chosen as-of date among those with stored snapshots; the latest by default."""
     dates = snapshot_dates()
-    chosen = request.GET.get("as_of")
-    if chosen:
-        try:
-            wanted = dt.date.fromisoformat(chosen)
-        except ValueError:
-            wanted = None
-        if wanted in dates:
-            return wanted, dates
+    if params["as_of"] in dates:
+        return params["as_of"], dates
     return (dates[0] if dates else None), dates
 
 
@@ -114,10 +119,11 @@ CHART_LIMIT = 20  # bars of a "furthest behind" chart; the rest are a click away
 @require_GET
 def overview(request):
     _require_dashboards(request.user)
-    as_of, dates = _as_of(request)
-    filters = {key: request.GET.get(key) or None for key in ("region", "plan", "plan_status")}
+    params, status = _params(request)
+    as_of, dates = _as_of(params)
+    filters = {key: params[key] for key in ("region", "plan", "plan_status")}
     targets = scoped_targets(**filters)
-    if request.GET.get("format") == "csv" and as_of:
+    if params["format"] == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, "status", f"overview-{as_of}")
     counts = status_counts(targets, as_of) if as_of else pd.DataFrame()
     context = {
@@ -132,7 +138,7 @@ def overview(request):
             counts, labels, _("Targets by status, per plan"), {"x": _("Number of targets"), "y": _("Plan"),
                                                                "legend": _("Status")}))
         context.update(_furthest_behind_money(request, targets, as_of, labels))
-    return render(request, "reporting/dashboards/overview.html", context)
+    return render(request, "reporting/dashboards/overview.html", context, status=status)
 
 
 def _furthest_behind_money(request, targets, as_of, labels) -> dict:
@@ -171,10 +177,11 @@ def _region_choices(selected: str | None):
 def plan_page(request, code: str):
     _require_dashboards(request.user)
     plan = get_object_or_404(published_plans(), code=code)
-    as_of, dates = _as_of(request)
+    params, status = _params(request)
+    as_of, dates = _as_of(params)
     sort = _sort(request, default="status")
     targets = scoped_targets(plan=code)
-    if request.GET.get("format") == "csv" and as_of:
+    if params["format"] == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, sort, f"plan-{code}-{as_of}")
     page = _page(request, scope_size(targets))
     table = _table_page(request, targets, as_of, sort, page, plan=plan) if as_of else pd.DataFrame()
@@ -191,7 +198,7 @@ def plan_page(request, code: str):
     if not milestones.empty:
         context["timeline_figure"] = _figure_json(figures.milestone_timeline_figure(
             milestones, milestone_state_labels(), _("Milestones and their deadlines"), {"x": _("Deadline (date)")}))
-    return render(request, "reporting/dashboards/plan.html", context)
+    return render(request, "reporting/dashboards/plan.html", context, status=status)
 
 
 def _sort(request, default: str) -> str:
@@ -243,12 +250,13 @@ def _milestone_rows(milestones: pd.DataFrame) -> list[dict]:
 def target_page(request, pk: int):
     _require_dashboards(request.user)
     target = get_object_or_404(published_targets().select_related("plan", "indicator", "region", "baseline"), pk=pk)
-    as_of, dates = _as_of(request)
+    params, status = _params(request)
+    as_of, dates = _as_of(params)
     as_of_day = as_of or timezone.localdate()
     snapshot = dashboard_selectors.snapshot_for(target, as_of) if as_of else None
     picture = target_picture(target, as_of_day)
     series = dashboard_selectors.series_with_sources(picture["series"])
-    if request.GET.get("format") == "csv":
+    if params["format"] == "csv":
         return _csv(series, _series_columns(target), f"target-{pk}-{as_of_day}")
     cumulative = target.basis == Target.Basis.CUMULATIVE
     figure = figures.target_series_figure(series, _target_geometry(target, snapshot, picture), {
@@ -267,7 +275,7 @@ def target_page(request, pk: int):
         "lead": names["accountable"], "cooperating": names["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
     }
-    return render(request, "reporting/dashboards/target.html", context)
+    return render(request, "reporting/dashboards/target.html", context, status=status)
 
 
 def _series_columns(target: Target) -> list[tuple[str, str]]:
@@ -299,15 +307,16 @@ def _target_geometry(target: Target, snapshot, picture: dict) -> dict:
 @require_GET
 def regions_page(request):
     _require_dashboards(request.user)
-    as_of, dates = _as_of(request)
+    params, status = _params(request)
+    as_of, dates = _as_of(params)
     compared = Indicator.objects.filter(targets__in=published_targets()).distinct().order_by("name")
-    code = request.GET.get("indicator") or "biomed_rd_intensity"
+    code = params["indicator"] or "biomed_rd_intensity"
     indicator = compared.filter(code=code).first() or compared.first()
     if indicator is None:
         raise Http404
     sort = _sort(request, default="region")
     targets = published_targets().filter(indicator=indicator)
-    if request.GET.get("format") == "csv" and as_of:
+    if params["format"] == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, sort, f"regions-{indicator.code}-{as_of}")
     page = _page(request, scope_size(targets))
     table = _table_page(request, targets, as_of, sort, page) if as_of else pd.DataFrame()
@@ -321,7 +330,7 @@ def regions_page(request):
         context["figure"] = _figure_json(figures.region_comparison_figure(
             table, labels, _("%(indicator)s across regions and plans") % {"indicator": indicator.name},
             {"x": _("Region · plan"), "y": indicator.name}))
-    return render(request, "reporting/dashboards/regions.html", context)
+    return render(request, "reporting/dashboards/regions.html", context, status=status)
 
 
 # Completeness
@@ -330,12 +339,13 @@ def regions_page(request):
 @require_GET
 def completeness_page(request):
     _require(request.user, "trackers.view_completeness")
-    year = _year(request.GET.get("year"))
+    params, status = _params(request)
+    year = params["year"] or timezone.localdate().year - 1
     rows = completeness(year)
     table = pd.DataFrame([{"department": r["department"].name, "plan": str(r["plan"]), "owed": r["owed"],
                            "submitted": r["submitted"], "approved": r["approved"], "overdue": r["overdue"]}
                           for r in rows], columns=["department", "plan", "owed", "submitted", "approved", "overdue"])
-    if request.GET.get("format") == "csv":
+    if params["format"] == "csv":
         return _csv(table, [("plan", _("Plan")), ("department", _("Department")), ("owed", _("Owed")),
                             ("submitted", _("Submitted")), ("approved", _("Approved")), ("overdue", _("Overdue"))],
                     f"completeness-{year}")
@@ -346,14 +356,7 @@ def completeness_page(request):
             by_department, {"approved": _("approved"), "submitted": _("submitted, awaiting review"),
                             "missing": _("not yet submitted"), "overdue": _("overdue")},
             _("Figures owed for %(year)s, by department") % {"year": year}, {"x": _("Number of figures")}))
-    return render(request, "reporting/dashboards/completeness.html", context)
-
-
-def _year(raw) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return timezone.localdate().year - 1
+    return render(request, "reporting/dashboards/completeness.html", context, status=status)
 
 
 @login_required

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reporting.models import Channel, ReportFormat, ReportJob, ScopeType
+from trackers.api.fields import CodeField
 
 from .forms import resolve_scope, validate_as_of
 from .responses import file_response
@@ -46,7 +47,7 @@ class CanExportReports(BasePermission):
 
 class GapReportRequestSerializer(serializers.Serializer):
     scope_type = serializers.ChoiceField(choices=ScopeType.choices, default=ScopeType.ALL)
-    scope_code = serializers.CharField(
+    scope_code = CodeField(
         max_length=96, required=False, allow_blank=True, default="",
         help_text="Plan, region or department code; empty for everything. A region includes the regions below it.",
     )

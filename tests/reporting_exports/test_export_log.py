@@ -24,6 +24,7 @@ def test_each_export_writes_one_log_line(client, clock):
     clock.set(2024, 7, 1, 9, 0)
     page = client.post("/reports/", FORM)
     clock.set(2024, 7, 2, 14, 0)
+    client.force_login(leader)  # a day later: the idle session has expired (SESSION_IDLE_MINUTES)
     api = client.post("/reports/api/gap-report/", FORM | {"scope_type": "region", "scope_code": "shenzhen",
                                                           "format": "pdf"}, content_type="application/json")
 

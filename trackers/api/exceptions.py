@@ -16,7 +16,11 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    return drf_exception_handler(_as_api_exception(exc), context)
+    response = drf_exception_handler(_as_api_exception(exc), context)
+    if isinstance(exc, ConflictError) and response is not None:
+        # DRF turns every value of an error body into text; the schema promises a number.
+        response.data["current_lock_version"] = exc.current_lock_version
+    return response
 
 
 def _as_api_exception(exc):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from trackers.models import (
+    AMOUNT,
     Actual,
     ActualVersion,
     Answerer,
@@ -12,10 +13,13 @@ from trackers.models import (
     Region,
     Target,
 )
+from trackers.validation import YEARS
+
+from .fields import CodeRelatedField, TextField, WholeNumberField, model_integer, model_text
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -69,7 +73,7 @@ class TargetSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    baseline = BaselineSerializer(read_only=True)
+    baseline = BaselineSerializer(read_only=True, allow_null=True)
     lead_departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     cooperating_departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     answering_departments = AnswererSerializer(
@@ -104,8 +108,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class ActualVersionSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    submitted_by = serializers.StringRelatedField()
-    reviewed_by = serializers.StringRelatedField()
+    submitted_by = serializers.StringRelatedField(allow_null=True)
+    reviewed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ActualVersion
@@ -128,25 +132,26 @@ class ActualSerializer(serializers.ModelSerializer):
 
 class FigureSubmitSerializer(serializers.Serializer):
     """Input for submitting a figure. Only these fields are read: status, approver and the like
-    cannot be set by a payload."""
+    cannot be set by a payload. Each is bounded by the column it ends up in."""
 
-    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    year = serializers.IntegerField()
-    value = serializers.CharField(max_length=40)
-    unit = serializers.CharField(max_length=16, required=False, allow_blank=True)
-    source = serializers.CharField(allow_blank=True)
-    correction_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_lock_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    department = CodeRelatedField(slug_field="code", queryset=Department.objects.all())
+    indicator = CodeRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all())
+    year = WholeNumberField(min_value=YEARS[0], max_value=YEARS[1])
+    value = TextField(max_length=40, help_text="The number as a string, e.g. \"1200\" or \"3.5\": "
+                       "exact decimals, at most 18 digits before the point and 6 after.")
+    unit = model_text(ActualVersion, "unit", required=False, allow_blank=True)
+    source = model_text(ActualVersion, "source", allow_blank=True)
+    correction_reason = model_text(ActualVersion, "correction_reason", required=False, allow_blank=True, default="")
+    expected_lock_version = model_integer(Actual, "lock_version", required=False, allow_null=True, default=None)
 
 
 class ReviewSerializer(serializers.Serializer):
-    expected_lock_version = serializers.IntegerField()
+    expected_lock_version = model_integer(Actual, "lock_version")
 
 
 class ReturnSerializer(ReviewSerializer):
-    reason = serializers.CharField()
+    reason = model_text(ActualVersion, "return_reason")
 
 
 class VersionDetailSerializer(ActualVersionSerializer):
@@ -162,20 +167,20 @@ class VersionHistorySerializer(serializers.Serializer):
 
     version = serializers.IntegerField(source="number")
     history_date = serializers.DateTimeField()
-    history_type = serializers.CharField()
-    changed_by = serializers.StringRelatedField(source="history_user")
-    status = serializers.CharField()
-    value = serializers.DecimalField(max_digits=24, decimal_places=6)
+    history_type = serializers.ChoiceField(choices=[("+", "created"), ("~", "changed"), ("-", "deleted")])
+    changed_by = serializers.StringRelatedField(source="history_user", allow_null=True)
+    status = serializers.ChoiceField(choices=ActualVersion.Status.choices)
+    value = serializers.DecimalField(**AMOUNT)
     unit = serializers.CharField()
     source = serializers.CharField()
     return_reason = serializers.CharField()
     correction_reason = serializers.CharField()
-    approved_at = serializers.DateTimeField()
+    approved_at = serializers.DateTimeField(allow_null=True)
 
 
 class MilestoneCompleteSerializer(serializers.Serializer):
     completed_on = serializers.DateField()
-    evidence = serializers.CharField(allow_blank=True)
+    evidence = model_text(Milestone, "evidence", allow_blank=True)
 
 
 class WhatIfQuerySerializer(serializers.Serializer):

@@ -8,8 +8,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from kpis.selectors import target_whatif
@@ -20,12 +21,14 @@ from trackers.services import actuals as figure_services
 from trackers.services import milestones as milestone_services
 
 from . import filters, serializers
+from .base import ReadOnlyViewSet
 from .pagination import ByIdCursorPagination
+from .schema import BAD_REQUEST, CONFLICT_RESPONSE, DETAIL
 
 _NO_START = _("No approved figure or baseline to start from.")
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ReadOnlyViewSet):
     queryset = Region.objects.select_related("parent")
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilter
@@ -33,7 +36,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
 
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+class DepartmentViewSet(ReadOnlyViewSet):
     queryset = Department.objects.select_related("region")
     serializer_class = serializers.DepartmentSerializer
     filterset_class = filters.DepartmentFilter
@@ -41,7 +44,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(ReadOnlyViewSet):
     serializer_class = serializers.PlanSerializer
     filterset_class = filters.PlanFilter
     search_fields = ["title", "short_title"]
@@ -52,7 +55,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         return plans_for(self.request.user)
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(ReadOnlyViewSet):
     queryset = Indicator.objects.all()
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
@@ -60,7 +63,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
 
-class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+class TargetViewSet(ReadOnlyViewSet):
     queryset = Target.objects.select_related(
         "plan", "indicator", "region", "baseline__indicator", "baseline__region"
     ).prefetch_related("lead_departments", "cooperating_departments", "answerers__department")
@@ -76,7 +79,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[serializers.WhatIfQuerySerializer],
-        responses={200: serializers.WhatIfSerializer, 400: OpenApiResponse(description="Field errors")},
+        responses={200: serializers.WhatIfSerializer, 400: BAD_REQUEST},
     )
     @action(detail=True, methods=["get"])
     def whatif(self, request, pk=None):
@@ -96,7 +99,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         }).data)
 
 
-class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
+class MilestoneViewSet(ReadOnlyViewSet):
     queryset = Milestone.objects.select_related("plan", "region").prefetch_related(
         "lead_departments", "cooperating_departments"
     )
@@ -121,7 +124,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(serializers.MilestoneSerializer(milestone).data)
 
 
-class ActualViewSet(viewsets.ReadOnlyModelViewSet):
+class ActualViewSet(ReadOnlyViewSet):
     """Reported figures with all their versions. Submitters see their departments' figures only.
     Paged by cursor: follow `next`."""
 
@@ -141,9 +144,9 @@ class ActualViewSet(viewsets.ReadOnlyModelViewSet):
         request=serializers.FigureSubmitSerializer,
         responses={
             201: serializers.VersionDetailSerializer,
-            400: OpenApiResponse(description="Field errors: {field: [reason]} in the request's language"),
-            403: OpenApiResponse(description="Not allowed to submit this figure"),
-            409: OpenApiResponse(description="Changed by someone else since expected_lock_version"),
+            400: BAD_REQUEST,
+            403: OpenApiResponse(DETAIL, description="Not allowed to submit this figure"),
+            409: CONFLICT_RESPONSE,
         },
     )
     @action(detail=False, methods=["post"])
@@ -163,23 +166,27 @@ class ActualViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(serializers.VersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.VersionHistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A figure's history is a few records, numbered by page (history records share their version's
+    # id, so the figures' id cursor does not apply).
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=PageNumberPagination)
     def history(self, request, pk=None):
-        """Every recorded state of every version of this figure: who, when, what and why."""
+        """Every recorded state of every version of this figure: who, when, what and why; paged
+        (?page=)."""
         actual = self.get_object()  # scoped: another department's figure is a 404
         if not request.user.has_perm("trackers.view_figure_history", actual):
             raise exceptions.PermissionDenied()
         records = ActualVersion.history.filter(actual_id=actual.pk).select_related("history_user").order_by(
-            "number", "history_date"
+            "number", "history_date", "history_id"
         )
-        return Response(serializers.VersionHistorySerializer(records, many=True).data)
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(serializers.VersionHistorySerializer(page, many=True).data)
 
 
-class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+class VersionViewSet(ReadOnlyViewSet):
     """Versions of figures; reviewers approve or return submitted ones."""
 
     serializer_class = serializers.VersionDetailSerializer
-    filterset_fields = ["status", "flagged"]
+    filterset_class = filters.VersionFilter
     pagination_class = ByIdCursorPagination
 
     def get_queryset(self):
@@ -187,7 +194,8 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
             "actual", "department", "submitted_by", "reviewed_by"
         )
 
-    @extend_schema(request=serializers.ReviewSerializer, responses=serializers.VersionDetailSerializer)
+    @extend_schema(request=serializers.ReviewSerializer,
+                   responses={200: serializers.VersionDetailSerializer, 409: CONFLICT_RESPONSE})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         payload = serializers.ReviewSerializer(data=request.data)
@@ -198,7 +206,8 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(serializers.VersionDetailSerializer(version).data)
 
-    @extend_schema(request=serializers.ReturnSerializer, responses=serializers.VersionDetailSerializer)
+    @extend_schema(request=serializers.ReturnSerializer,
+                   responses={200: serializers.VersionDetailSerializer, 409: CONFLICT_RESPONSE})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         payload = serializers.ReturnSerializer(data=request.data)

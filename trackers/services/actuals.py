@@ -27,11 +27,12 @@ from django.utils.translation import gettext_lazy as _
 
 from config.bulk import rows_update
 from trackers import signals
+from trackers.cleantext import model_text_errors
 from trackers.exceptions import ConflictError, DomainError, FieldError, InvalidInput, WorkflowError
 from trackers.models import Actual, ActualVersion, Department, Indicator, Region
 from trackers.rules import figures_prefetched
 from trackers.selectors import figure_contexts, figures_answered_by_departments
-from trackers.validation import FigureCheck, figure_check, parse_decimal
+from trackers.validation import FigureCheck, figure_check, is_sane_year, parse_decimal
 
 Status = ActualVersion.Status
 _OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
@@ -139,6 +140,7 @@ def actual_submit(*, user, version: ActualVersion, expected_lock_version: int) -
 
 @transaction.atomic
 def actual_approve(*, user, version: ActualVersion, expected_lock_version: int) -> ActualVersion:
+    _require_reviewer(user, version)  # a refusal comes before any lock, and says nothing about the figure
     version = _lock_version(version, expected_lock_version)
     _require_reviewer(user, version)
     if version.status != Status.SUBMITTED:
@@ -160,12 +162,16 @@ def actual_approve(*, user, version: ActualVersion, expected_lock_version: int) 
 
 @transaction.atomic
 def actual_return(*, user, version: ActualVersion, reason: str, expected_lock_version: int) -> ActualVersion:
+    _require_reviewer(user, version)  # a refusal comes before any lock, and says nothing about the figure
     version = _lock_version(version, expected_lock_version)
     _require_reviewer(user, version)
     if version.status != Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted figure can be returned."))
     if not (reason or "").strip():
         raise InvalidInput([FieldError("reason", "required", _("Say why the figure is returned."))])
+    problems = model_text_errors(reason, ActualVersion, "return_reason", name="reason")
+    if problems:
+        raise InvalidInput(problems)
     version.status = Status.RETURNED
     version.return_reason = reason.strip()
     version.reviewed_by = user
@@ -253,7 +259,8 @@ def _state_refusals(write: FigureWrite, actual: Actual | None, versions: list[Ac
 
 
 def _check(figure: FigureInput, context) -> FigureCheck:
-    return figure_check(year=figure.year, value=figure.value, unit=figure.unit, source=figure.source, context=context)
+    return figure_check(year=figure.year, value=figure.value, unit=figure.unit, source=figure.source, context=context,
+                        correction_reason=figure.correction_reason)
 
 
 class _Known:
@@ -399,7 +406,8 @@ def _fill_version(version: ActualVersion, department, figure: FigureInput, check
 
 
 def _is_year(year) -> bool:
-    return isinstance(year, int) and not isinstance(year, bool)
+    # An absurd year is refused by the checks and never looked up (it may not fit the column).
+    return is_sane_year(year)
 
 
 # One version at a time: submitting a saved draft, reviewing

@@ -414,7 +414,8 @@ def _whole_number(value):
     if isinstance(value, float):
         return int(value) if value.is_integer() else INVALID
     text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() else INVALID
+    # 18 digits fit every integer column; int() of thousands of digits is refused by Python itself.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else INVALID
 
 
 def _column_order(column: str) -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
 from trackers import signals
+from trackers.cleantext import model_text_errors
 from trackers.exceptions import FieldError, InvalidInput
 from trackers.models import (
     Baseline,
@@ -33,6 +34,7 @@ from trackers.reading import read_plan
 from trackers.services.calendar import obligations_generate_for_plan
 from trackers.services.regions import departments_for_names, short_hash
 from trackers.services.responsibility import answerers_refresh, answerers_refresh_for_plan
+from trackers.validation import YEARS, amount_errors, is_sane_year
 
 
 def require_intake(user) -> None:
@@ -97,6 +99,11 @@ def _plan_errors(plan: PlanInput, flat: str) -> list[FieldError]:
         errors.append(FieldError("document_status", "invalid", _("Choose final or consultation draft.")))
     if not flat:
         errors.append(FieldError("text", "required", _("The plan's text is empty.")))
+    # Clean and bounded (trackers.cleantext); the text once its whitespace (form feeds of converted
+    # PDFs included) is gone.
+    for name, value, model in (("title", plan.title, Plan), ("issuing_body", plan.issuing_body, Plan),
+                               ("filename", plan.filename, PlanDraft), ("text", flat, PlanDraft)):
+        errors += model_text_errors(value, model, name)
     return errors
 
 
@@ -231,6 +238,7 @@ def target_terms(plan: Plan, draft: DraftTarget, decision: Decision, indicator: 
     errors = []
     if value is None:
         errors.append(FieldError("value", "required", _("Enter the target value.")))
+    errors += _amounts_fit(Target, value=value, value_high=high)
     if not year:
         errors.append(FieldError("year", "required", _("Enter the target year.")))
     elif not year_fits_period(year, plan.start_year, plan.end_year):
@@ -250,6 +258,12 @@ def target_terms(plan: Plan, draft: DraftTarget, decision: Decision, indicator: 
         "unit": unit, "year": year, "aspirational": draft.aspirational, "basis": draft.basis,
         "value_text": (draft.value_text if unchanged and draft.value_text else f"{value.normalize():f}{unit}")[:64],
     }
+
+
+def _amounts_fit(model, **values) -> list[FieldError]:
+    """Each value given fits its DecimalField of `model` exactly (trackers.validation)."""
+    return [error for name, value in values.items() if value is not None
+            for error in amount_errors(Decimal(value), model._meta.get_field(name), name)]
 
 
 def _unit_errors(unit: str, indicator: Indicator) -> list[FieldError]:
@@ -282,8 +296,12 @@ def _baseline_from(user, plan: Plan, draft: DraftTarget, decision: Decision) -> 
     errors = _unit_errors(draft.unit or indicator.unit, indicator)
     if value is None:
         errors.append(FieldError("value", "required", _("Enter the baseline's value.")))
+    errors += _amounts_fit(Baseline, value=value)
     if not year:
         errors.append(FieldError("year", "required", _("Enter the baseline's year.")))
+    elif not is_sane_year(year):
+        errors.append(FieldError("year", "out_of_range", _("Enter a year between %(first)s and %(last)s.")
+                                 % {"first": YEARS[0], "last": YEARS[1]}))
     if errors:
         raise InvalidInput(errors)
     baseline = Baseline.objects.create(
@@ -339,6 +357,8 @@ def indicator_create(*, user, name: str, unit: str, kind: str, direction: str = 
         errors.append(FieldError("new_kind", "invalid", _("Choose what kind of measure it is.")))
     if direction not in vocabulary.DIRECTIONS:
         errors.append(FieldError("new_direction", "invalid", _("Choose whether higher or lower is better.")))
+    errors += [*model_text_errors(name, Indicator, "name", name="new_name"),
+               *model_text_errors(unit, Indicator, "unit", name="new_unit")]
     if errors:
         raise InvalidInput(errors)
     existing = Indicator.objects.filter(name=name[:255], unit=unit[:16]).first()

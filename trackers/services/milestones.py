@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trackers.cleantext import model_text_errors
 from trackers.exceptions import FieldError, InvalidInput
 from trackers.models import Milestone
 
@@ -22,6 +23,7 @@ def milestone_complete(*, user, milestone: Milestone, completed_on: dt.date, evi
         errors.append(FieldError("completed_on", "future", _("A completion date cannot lie in the future.")))
     if not (evidence or "").strip():
         errors.append(FieldError("evidence", "required", _("Describe the evidence that it was done.")))
+    errors += model_text_errors(evidence, Milestone, "evidence")
     if errors:
         raise InvalidInput(errors)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)

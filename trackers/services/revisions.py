@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trackers import signals
+from trackers.cleantext import model_text_errors
 from trackers.exceptions import FieldError, InvalidInput
 from trackers.models import DraftTarget, Origin, Plan, PlanDraft, PlanRevision, Target
 from trackers.quantities import normalize_text
@@ -46,6 +47,8 @@ def revision_create(*, user, plan: Plan, title: str, document_status: str, text:
     if PlanRevision.objects.filter(plan=plan, status=PlanRevision.Status.OPEN).exists():
         errors.append(FieldError("revises", "open_revision", _(
             "A new text of this plan is already waiting for review; accept it first.")))
+    for name, value in (("title", title or ""), ("filename", filename), ("text", flat)):
+        errors += model_text_errors(value, PlanDraft, name)  # clean and bounded (trackers.cleantext)
     if errors:
         raise InvalidInput(errors)
     title = (title or plan.title).strip()

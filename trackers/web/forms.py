@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from trackers.models import Department, Indicator, Region
+from trackers.models import NOTE_MAX_LENGTH, Department, Indicator, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
 from trackers.spreadsheets import plain_number, sheet_kind
@@ -25,10 +25,12 @@ class FigureForm(forms.Form):
     value = forms.CharField(label=_("Value"), required=False, max_length=64)
     unit = forms.CharField(label=_("Unit"), required=False, max_length=16)
     source = forms.CharField(
-        label=_("Source or evidence note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Source or evidence note"), required=False, max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     correction_reason = forms.CharField(
-        label=_("Reason for correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for correction"), required=False, max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -96,4 +98,5 @@ class UploadForm(forms.Form):
 
 class ReviewForm(forms.Form):
     lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # No max_length here: the service refuses a long or unclean reason in words that name it.
     reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
