@@ -291,8 +291,10 @@ def history_stream(targets: QuerySet[Target], as_of: dt.date) -> RowStream:
     def rows():
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # JIT compiles a hundred functions for this one long read and gains nothing by it.
+                # JIT compiles a hundred functions for this one long read and gains nothing by it; and
+                # the whole result is read, so plan for all rows, not the first few (the cursor default).
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             for values in ordered.iterator(chunk_size=HISTORY_CHUNK):
                 yield _history_row(dict(zip(HISTORY_FIELDS.values(), values)))
 
