@@ -38,7 +38,7 @@ Status = ActualVersion.Status
 _OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
 # What saving an open version changes, besides what submitting it changes.
 _FILLED = ["department", "value", "unit", "value_in_indicator_unit", "source", "correction_reason", "flagged",
-           "flag_reason", "status"]
+           "flag_reason", "status", "origin"]
 _SUBMITTED = ["submitted_by", "submitted_at"]  # and status
 
 
@@ -51,6 +51,7 @@ class FigureInput:
     unit: str
     source: str
     correction_reason: str = ""
+    origin: str = "submitted"  # kpis.core.vocabulary.FIGURE_ORIGINS: published and demo figures say so
 
     @property
     def key(self) -> tuple:
@@ -395,6 +396,7 @@ def _fill_version(version: ActualVersion, department, figure: FigureInput, check
     version.unit = (figure.unit or "").strip() or figure.indicator.unit
     version.value_in_indicator_unit = check.value_in_indicator_unit
     version.source = figure.source.strip()
+    version.origin = figure.origin
     if figure.correction_reason:
         version.correction_reason = figure.correction_reason.strip()
     version.flagged = bool(check.warnings)
@@ -440,7 +442,8 @@ def _conflict(current: int, expected: int | None) -> ConflictError:
 
 def _figure_of(version: ActualVersion) -> FigureInput:
     actual = version.actual
-    return FigureInput(actual.indicator, actual.region, actual.year, version.value, version.unit, version.source)
+    return FigureInput(actual.indicator, actual.region, actual.year, version.value, version.unit, version.source,
+                       origin=version.origin)
 
 
 def _require_reviewer(user, version: ActualVersion) -> None:
