@@ -143,3 +143,12 @@ REVISION_CHANGES = {
     "added": gettext_noop("added"),
     "removed": gettext_noop("removed"),
 }
+
+# The mails the service sends (trackers.services.notifications), one kind per reason.
+NOTIFICATION_KINDS = {
+    "return": gettext_noop("figure returned"),
+    "approval": gettext_noop("figure approved"),
+    "reminder": gettext_noop("figure due soon"),
+    "overdue": gettext_noop("figure overdue"),
+    "digest": gettext_noop("review digest"),
+}
