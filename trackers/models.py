@@ -883,8 +883,8 @@ class NotificationLog(models.Model):
                              related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # What the mail is about: "obligation-<id>", "figure-<actual id>-<lock version>", a week "2026-W49".
-    key = models.CharField(_("about"), max_length=64)
-    run = models.UUIDField(_("run"), editable=False)
+    key = models.CharField(_("what it is about"), max_length=64)
+    run = models.UUIDField(_("sending run"), editable=False)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:

@@ -39,8 +39,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('return', 'figure returned'), ('approval', 'figure approved'), ('reminder', 'figure due soon'), ('overdue', 'figure overdue'), ('digest', 'review digest')], max_length=16, verbose_name='kind')),
-                ('key', models.CharField(max_length=64, verbose_name='about')),
-                ('run', models.UUIDField(editable=False, verbose_name='run')),
+                ('key', models.CharField(max_length=64, verbose_name='what it is about')),
+                ('run', models.UUIDField(editable=False, verbose_name='sending run')),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
