@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -948,3 +949,64 @@ class UploadJob(models.Model):
     @property
     def stage_label(self) -> str:
         return str(self.STAGES.get(self.stage, self.stage))
+
+
+# Notifications by email (services.notifications). Who gets which mail, in which language.
+
+NOTIFICATION_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # names in their own language
+
+
+class NotificationPreferences(models.Model):
+    """What mail one user wants. A user without a row gets every kind, in Chinese (the defaults)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    reminders = models.BooleanField(_("reminders before the due date and when overdue"), default=True)
+    returns = models.BooleanField(_("when a figure of mine is returned"), default=True)
+    approvals = models.BooleanField(_("when a figure of mine is approved"), default=True)
+    reviewer_digest = models.BooleanField(_("weekly digest of the review queue (reviewers)"), default=True)
+    language = models.CharField(_("language of the mails"), max_length=16, choices=NOTIFICATION_LANGUAGES,
+                                default="zh-hans")
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(condition=one_of("language", [code for code, _name in NOTIFICATION_LANGUAGES]),
+                                   name="notification_preferences_language_valid"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class NotificationLog(models.Model):
+    """One mail sent (or being sent) to one user about one thing. The unique (user, kind, key) is
+    what keeps a reminder from going out twice, even when two workers run the same job: the
+    sender claims its rows first and mails only the rows its own run inserted (`run`)."""
+
+    Kind = text_choices("Kind", vocabulary.NOTIFICATION_KINDS)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # What the mail is about: "obligation-<id>", "figure-<actual id>-<lock version>", a week "2026-W49".
+    key = models.CharField(_("what it is about"), max_length=64)
+    run = models.UUIDField(_("sending run"), editable=False)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notification_log_once"),
+            models.CheckConstraint(condition=one_of("kind", vocabulary.NOTIFICATION_KINDS),
+                                   name="notification_log_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["run"], name="notification_log_run")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.key}"

@@ -174,3 +174,12 @@ PUBLISHED_STANDINGS = {
     "already_reported": gettext_noop("another figure is reported for this year: shown only"),
     "running_total": gettext_noop("a running total, not a yearly figure: shown only"),
 }
+
+# The mails the service sends (trackers.services.notifications), one kind per reason.
+NOTIFICATION_KINDS = {
+    "return": gettext_noop("figure returned"),
+    "approval": gettext_noop("figure approved"),
+    "reminder": gettext_noop("figure due soon"),
+    "overdue": gettext_noop("figure overdue"),
+    "digest": gettext_noop("review digest"),
+}

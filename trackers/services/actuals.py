@@ -29,9 +29,10 @@ from config.bulk import rows_update
 from trackers import signals
 from trackers.cleantext import model_text_errors
 from trackers.exceptions import ConflictError, DomainError, FieldError, InvalidInput, WorkflowError
-from trackers.models import Actual, ActualVersion, Department, Indicator, Region
+from trackers.models import Actual, ActualVersion, Department, Indicator, NotificationLog, Region
 from trackers.rules import figures_prefetched
 from trackers.selectors import figure_contexts, figures_answered_by_departments
+from trackers.services.notifications import notification_figure_enqueue
 from trackers.validation import FigureCheck, figure_check, is_sane_year, parse_decimal
 
 Status = ActualVersion.Status
@@ -158,6 +159,7 @@ def actual_approve(*, user, version: ActualVersion, expected_lock_version: int) 
     version.save()
     # Receivers run inside this transaction (the KPI outbox row commits with the approval).
     signals.figure_approved.send(sender=ActualVersion, version=version)
+    notification_figure_enqueue(version, NotificationLog.Kind.APPROVAL)  # sent after commit; never fails this
     return version
 
 
@@ -178,6 +180,7 @@ def actual_return(*, user, version: ActualVersion, reason: str, expected_lock_ve
     version.reviewed_by = user
     version.reviewed_at = timezone.now()
     version.save()
+    notification_figure_enqueue(version, NotificationLog.Kind.RETURN)  # sent after commit; never fails this
     return version
 
 
