@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import matching
@@ -25,7 +26,7 @@ from .models import (
     Target,
     UploadJob,
 )
-from .quantities import normalize_text
+from .quantities import UnitError, convert, is_count_unit, normalize_text
 from .reading import LOW_CONFIDENCE
 from .validation import FigureContext, is_sane_year
 
@@ -109,11 +110,18 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
     figures = list(figures)
     indicator_ids = {indicator.pk for indicator, _region, _year in figures}
     region_ids = {region.pk for _indicator, region, _year in figures}
-    periods = {
-        (row["indicator_id"], row["region_id"]): (row["first"], row["last"])
-        for row in Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids)
-        .order_by().values("indicator_id", "region_id").annotate(first=Min("plan__start_year"), last=Max("plan__end_year"))
-    }
+    periods, magnitudes = {}, {}
+    for row in (
+        Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids).order_by()
+        .values("indicator_id", "region_id", "unit", "indicator__unit")
+        .annotate(first=Min("plan__start_year"), last=Max("plan__end_year"), top=Max(Coalesce("value_high", "value")))
+    ):
+        key = (row["indicator_id"], row["region_id"])
+        first, last = periods.get(key, (row["first"], row["last"]))
+        periods[key] = (min(first, row["first"]), max(last, row["last"]))
+        top = _in_unit(row["top"], row["unit"], row["indicator__unit"])
+        if top is not None and abs(top) > abs(magnitudes.get(key, 0)):
+            magnitudes[key] = top
     previous_years = {year - 1 for _i, _r, year in figures if _is_year(year)}
     previous = dict(
         ((indicator_id, region_id, year), value)
@@ -123,6 +131,7 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
         ).order_by().values_list("actual__indicator_id", "actual__region_id", "actual__year", "value_in_indicator_unit")
     ) if previous_years else {}
     jump_ratio = Decimal(str(settings.FIGURE_JUMP_RATIO))
+    target_ratio = Decimal(str(settings.FIGURE_TARGET_RATIO))
     return {
         (indicator.pk, region.pk, year): FigureContext(
             indicator_unit=indicator.unit,
@@ -131,9 +140,24 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
             allowed_years=periods.get((indicator.pk, region.pk)),
             previous_value=previous.get((indicator.pk, region.pk, year - 1)) if _is_year(year) else None,
             jump_ratio=jump_ratio,
+            whole_numbers=is_count_unit(indicator.unit),
+            minimum=indicator.plausible_min,
+            maximum=indicator.plausible_max,
+            target_magnitude=magnitudes.get((indicator.pk, region.pk)),
+            target_ratio=target_ratio,
         )
         for indicator, region, year in figures
     }
+
+
+def _in_unit(value: Decimal | None, unit: str, indicator_unit: str) -> Decimal | None:
+    """A target's value in its indicator's unit; None when the units measure different things."""
+    if value is None:
+        return None
+    try:
+        return convert(Decimal(value), unit, indicator_unit)
+    except UnitError:
+        return None
 
 
 def _is_year(year) -> bool:
