@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from kpis.core import vocabulary
 
 from . import matching
 from .models import (
@@ -307,6 +309,58 @@ def review_queue(user) -> QuerySet[ActualVersion]:
         .select_related("actual__indicator", "actual__region", "department", "submitted_by")
         .order_by("submitted_at")
     )
+
+
+def work_state(today: dt.date) -> Case:
+    """Where an obligation stands (kpis.core.vocabulary.WORK_STATES), in SQL: its figure returned,
+    waiting for review, approved; else overdue once its due date has passed, owed before. A draft
+    is still owed. The figure is the obligation's indicator x region x year, whoever reports it."""
+    versions = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"))
+    return Case(
+        When(Exists(versions.filter(status=ActualVersion.Status.RETURNED)), then=Value("returned")),
+        When(Exists(versions.filter(status=ActualVersion.Status.SUBMITTED)), then=Value("submitted")),
+        When(Exists(versions.filter(status=ActualVersion.Status.APPROVED)), then=Value("done")),
+        When(due_date__lt=today, then=Value("overdue")),
+        default=Value("owed"),
+        output_field=CharField(),
+    )
+
+
+def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_TO_DO, department=None,
+                  year=None) -> QuerySet[ReportingObligation]:
+    """A submitter's work: what the user's departments owe, from the reporting calendar, for every
+    year that has begun (an earlier one stays until its figure is in), each with its `state`;
+    what needs doing first (returned, overdue, then by due date) on top."""
+    today = today or timezone.localdate()
+    obligations = _work_obligations(user, today, department, year).filter(state__in=list(states))
+    order = Case(*[When(state=code, then=Value(rank)) for rank, code in enumerate(vocabulary.WORK_STATES)])
+    return obligations.select_related("department", "indicator", "region").order_by(
+        order, "due_date", "department__name", "indicator__name", "region__name", "pk")
+
+
+def work_counts_for(user, *, today: dt.date | None = None, department=None, year=None) -> dict[str, int]:
+    """How many of the user's obligations are in each state (WORK_STATES), counted in one query."""
+    today = today or timezone.localdate()
+    counts = _work_obligations(user, today, department, year).aggregate(
+        **{code: Count("pk", filter=Q(state=code)) for code in vocabulary.WORK_STATES})
+    return {code: counts[code] or 0 for code in vocabulary.WORK_STATES}
+
+
+def _work_obligations(user, today: dt.date, department, year) -> QuerySet[ReportingObligation]:
+    obligations = ReportingObligation.objects.filter(department__members=user, year__lte=today.year)
+    if department is not None:
+        obligations = obligations.filter(department=department)
+    if year is not None:
+        obligations = obligations.filter(year=year)
+    return obligations.annotate(state=work_state(today))
+
+
+def work_years_for(user, *, today: dt.date | None = None) -> list[int]:
+    """The years the user's departments owe figures for, up to this one, latest first."""
+    today = today or timezone.localdate()
+    return list(ReportingObligation.objects.filter(department__members=user, year__lte=today.year)
+                .order_by("-year").values_list("year", flat=True).distinct())
 
 
 def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from kpis.core import vocabulary
 from trackers.models import NOTE_MAX_LENGTH, Department, Indicator, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
@@ -100,3 +101,29 @@ class ReviewForm(forms.Form):
     lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     # No max_length here: the service refuses a long or unclean reason in words that name it.
     reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WorkFilterForm(forms.Form):
+    """The filters of "my work": state (by default what is still to do), department, year."""
+
+    TO_DO, EVERYTHING = "", "all"
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"), required=False,
+                                        to_field_name="code", empty_label=_("all"))
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments, years, state_labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [(self.TO_DO, _("to do (returned, overdue, owed)")),
+                                        *state_labels.items(), (self.EVERYTHING, _("all"))]
+        self.fields["department"].queryset = departments
+        self.fields["year"].choices = [("", _("all")), *[(year, str(year)) for year in years]]
+
+    def filters(self) -> dict:
+        """What to pass to selectors.work_list_for; every filter off for a field that is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state", self.TO_DO)
+        states = (vocabulary.WORK_TO_DO if state == self.TO_DO
+                  else tuple(vocabulary.WORK_STATES) if state == self.EVERYTHING else (state,))
+        return {"states": states, "department": data.get("department"), "year": data.get("year")}

@@ -5,6 +5,7 @@ from . import views
 app_name = "web"
 
 urlpatterns = [
+    path("my-work/", views.my_work, name="my-work"),
     path("figures/", views.figures, name="figures"),
     path("figures/upload/", views.figure_upload, name="figure-upload"),
     path("figures/upload/jobs/<uuid:job_id>/", views.figure_upload_job, name="figure-upload-job"),

@@ -33,14 +33,41 @@ from trackers.selectors import (
     review_queue,
     upload_job_get_for,
     upload_job_list_for,
+    work_counts_for,
+    work_list_for,
+    work_years_for,
 )
 from trackers.services.actuals import actual_approve, actual_return, actual_submit_figure
-from trackers.services.imports import figure_sheet, figure_template_rows, figures_upload
+from trackers.services.imports import figure_sheet, figure_template_rows, figures_upload, sheet_figures
 from trackers.spreadsheets import SpreadsheetError, plain_number
 
-from .forms import FigureForm, ReviewForm, UploadForm
+from .forms import FigureForm, ReviewForm, UploadForm, WorkFilterForm
 
 REVIEW_PAGE_SIZE = 50
+
+
+# "My work": everything owed, overdue and returned, across the years
+
+WORK_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def my_work(request):
+    _require_perm(request.user, "trackers.view_my_work")
+    user, today = request.user, timezone.localdate()
+    form = WorkFilterForm(request.GET or None, departments=user.departments.order_by("region_id", "name"),
+                          years=work_years_for(user, today=today), state_labels=labels(vocabulary.WORK_STATES))
+    filters = form.filters()
+    counts = work_counts_for(user, today=today, department=filters["department"], year=filters["year"])
+    page = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, "trackers/my_work.html", {
+        "form": form, "counts": counts, "page": page, "today": today,
+        "rows": [{"figure": figure, "current_value": plain_number(figure.current.value) if figure.current else "",
+                  "last_year_value": plain_number(figure.last_year_value)}
+                 for figure in sheet_figures(list(page))],
+        "state_labels": labels(vocabulary.WORK_STATES),
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
 
 
 # "My figures"
@@ -71,6 +98,8 @@ def _figure_submit(request):
             form.add_error(None, str(refused))
         else:
             messages.success(request, _submitted_message(version))
+            if request.GET.get("back") == "work":  # filled in from "my work": back to the list
+                return redirect("web:my-work")
             return redirect(f"{reverse('web:figures')}?year={version.actual.year}")
     return _figures_page(request, _year(request.POST), posted=form, status=status)
 
@@ -85,6 +114,12 @@ def _submitted_message(version: ActualVersion) -> str:
 
 def _figures_page(request, year: int, posted: FigureForm | None = None, status: int = 200):
     sheet = figure_sheet(request.user, year)
+    # One figure, as "my work" links to it; the year's others a click away.
+    focus = request.GET.get("figure", "")
+    if any(figure.key == focus for figure in sheet):
+        sheet = [figure for figure in sheet if figure.key == focus]
+    else:
+        focus = ""
     rows = [
         {"figure": figure, "form": posted if posted and posted.key == figure.key else FigureForm.for_figure(figure),
          "last_year_value": plain_number(figure.last_year_value),
@@ -93,7 +128,8 @@ def _figures_page(request, year: int, posted: FigureForm | None = None, status: 
     ]
     stray = posted if posted and not any(row["form"] is posted for row in rows) else None
     return _render(request, "trackers/figures.html", {
-        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray,
+        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray, "focus": focus,
+        "back": request.GET.get("back") == "work",
     }, status=status)
 
 
