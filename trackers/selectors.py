@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -295,20 +296,70 @@ def history_actor(record):
     return actor_of(record.status, record.history_user, record.submitted_by, record.reviewed_by, record.created_by)
 
 
-def review_queue(user) -> QuerySet[ActualVersion]:
+def review_queue(user, *, plan=None, region=None, department=None, flagged: bool | None = None,
+                 kind: str | None = None) -> QuerySet[ActualVersion]:
     """Submitted figures waiting for a reviewer other than the one who submitted them, each with
-    last year's approved value (`last_year_value`, in the indicator's unit) beside it."""
+    last year's approved value (`last_year_value`, in the indicator's unit) beside it and, for a
+    correction (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
+    Filters: a plan that targets the figure, its region, the submitting department, flagged or not,
+    kind "new" or "correction"."""
     last_year = ActualVersion.objects.filter(
         actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
         actual__year=OuterRef("actual__year") - 1, status=ActualVersion.Status.APPROVED,
     ).values("value_in_indicator_unit")[:1]
-    return (
+    replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
+    queue = (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
         .exclude(submitted_by=user)
-        .annotate(last_year_value=Subquery(last_year))
-        .select_related("actual__indicator", "actual__region", "department", "submitted_by")
-        .order_by("submitted_at")
+        .annotate(last_year_value=Subquery(last_year), is_correction=Exists(replaced),
+                  replaced_value=Subquery(replaced.values("value")[:1]),
+                  replaced_unit=Subquery(replaced.values("unit")[:1]))
     )
+    if plan is not None:
+        queue = queue.filter(Exists(Target.objects.filter(
+            plan=plan, indicator=OuterRef("actual__indicator"), region=OuterRef("actual__region"))))
+    if region is not None:
+        queue = queue.filter(actual__region=region)
+    if department is not None:
+        queue = queue.filter(department=department)
+    if flagged is not None:
+        queue = queue.filter(flagged=flagged)
+    if kind is not None:
+        queue = queue.filter(is_correction=(kind == "correction"))
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by").order_by(
+        "submitted_at", "pk")
+
+
+def figure_targets(figures) -> dict[tuple[int, int, int], list[Target]]:
+    """The current targets each figure (indicator id, region id, year) feeds: those of plans whose
+    period holds the year, with their plan, in a fixed order. One query whatever their number."""
+    figures = set(figures)
+    if not figures:
+        return {}
+    years = {year for _i, _r, year in figures}
+    by_pair = defaultdict(list)
+    for target in Target.objects.filter(
+        indicator_id__in={i for i, _r, _y in figures}, region_id__in={r for _i, r, _y in figures},
+        plan__start_year__lte=max(years), plan__end_year__gte=min(years),
+    ).select_related("plan").order_by("year", "plan__code", "key"):
+        by_pair[(target.indicator_id, target.region_id)].append(target)
+    return {
+        (i, r, year): [t for t in by_pair[(i, r)] if t.plan.start_year <= year <= t.plan.end_year]
+        for i, r, year in figures
+    }
+
+
+def review_regions() -> QuerySet[Region]:
+    """Regions with figures waiting for review: what the queue's region filter offers."""
+    return Region.objects.filter(Exists(ActualVersion.objects.filter(
+        actual__region=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).order_by("code")
+
+
+def review_departments() -> QuerySet[Department]:
+    """Departments with figures waiting for review."""
+    return Department.objects.filter(Exists(ActualVersion.objects.filter(
+        department=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).select_related("region").order_by(
+        "region_id", "name")
 
 
 def work_state(today: dt.date) -> Case:

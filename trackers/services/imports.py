@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trackers.exceptions import ConflictError, InvalidInput
 from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target, UploadJob
-from trackers.selectors import obligation_list_for
+from trackers.selectors import figure_targets, obligation_list_for
 from trackers.services.actuals import FigureInput, FiguresRefused, FigureWrite, Refusal, figures_refusals, figures_submit
 from trackers.spreadsheets import COLUMNS, SpreadsheetError, read_sheet
 
@@ -123,18 +122,12 @@ def sheet_figures(obligations) -> list[SheetFigure]:
             indicator_id__in=indicator_ids, region_id__in=region_ids, year__in=years | {y - 1 for y in years}
         ).prefetch_related(Prefetch("versions", queryset=ActualVersion.objects.order_by("-number")))
     }
-    targets = defaultdict(list)
-    for target in Target.objects.filter(
-        indicator_id__in=indicator_ids, region_id__in=region_ids,
-        plan__start_year__lte=max(years), plan__end_year__gte=min(years),
-    ).select_related("plan").order_by("year", "plan__code", "key"):
-        targets[(target.indicator_id, target.region_id)].append(target)
+    targets = figure_targets((o.indicator_id, o.region_id, o.year) for o in obligations)
     return [
         SheetFigure(
             department=o.department, indicator=o.indicator, region=o.region, year=o.year,
             actual=actuals.get((o.indicator_id, o.region_id, o.year)),
-            targets=[t for t in targets[(o.indicator_id, o.region_id)]
-                     if t.plan.start_year <= o.year <= t.plan.end_year],
+            targets=targets[(o.indicator_id, o.region_id, o.year)],
             last_year=_approved(actuals.get((o.indicator_id, o.region_id, o.year - 1))),
             due_date=o.due_date, state=getattr(o, "state", ""),
         )

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
-from trackers.models import NOTE_MAX_LENGTH, Department, Indicator, Region
+from trackers.models import NOTE_MAX_LENGTH, Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
 from trackers.spreadsheets import plain_number, sheet_kind
@@ -127,3 +127,36 @@ class WorkFilterForm(forms.Form):
         states = (vocabulary.WORK_TO_DO if state == self.TO_DO
                   else tuple(vocabulary.WORK_STATES) if state == self.EVERYTHING else (state,))
         return {"states": states, "department": data.get("department"), "year": data.get("year")}
+
+
+class _DepartmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters; all optional."""
+
+    plan = forms.ModelChoiceField(Plan.objects.none(), label=_("Plan"), required=False, to_field_name="code",
+                                  empty_label=_("all"))
+    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
+                                    empty_label=_("all"))
+    department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
+                                   to_field_name="code", empty_label=_("all"))
+    flagged = forms.ChoiceField(label=_("Flags"), required=False, choices=[
+        ("", _("all")), ("yes", _("flagged")), ("no", _("not flagged"))])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("all")), ("new", _("new figure")), ("correction", _("correction"))])
+
+    def __init__(self, *args, plans, regions, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["region"].queryset = regions
+        self.fields["department"].queryset = departments
+
+    def filters(self) -> dict:
+        """What to pass to selectors.review_queue; every filter off for a field that is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        flagged = {"yes": True, "no": False}.get(data.get("flagged", ""))
+        return {"plan": data.get("plan"), "region": data.get("region"), "department": data.get("department"),
+                "flagged": flagged, "kind": data.get("kind") or None}
