@@ -209,12 +209,27 @@ class Indicator(Provenance):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     allows_negative = models.BooleanField(_("allows negative values"), default=False)
+    # DHIS2's min/max: a figure outside them is stored flagged for the reviewer, never refused
+    # for that alone (trackers.validation). In the indicator's unit; empty: no bound.
+    plausible_min = models.DecimalField(
+        _("plausible minimum"), null=True, blank=True, **AMOUNT,
+        help_text=_("A figure below it is flagged for the reviewer. In the indicator's unit; empty: none."),
+    )
+    plausible_max = models.DecimalField(
+        _("plausible maximum"), null=True, blank=True, **AMOUNT,
+        help_text=_("A figure above it is flagged for the reviewer. In the indicator's unit; empty: none."),
+    )
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["code"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(plausible_min__isnull=True) | Q(plausible_max__isnull=True)
+                | Q(plausible_min__lte=F("plausible_max")),
+                name="indicator_plausible_range_ordered",
+            ),
             models.CheckConstraint(condition=one_of("direction", vocabulary.DIRECTIONS), name="indicator_direction_valid"),
             models.CheckConstraint(condition=one_of("kind", vocabulary.KINDS), name="indicator_kind_valid"),
             origin_valid("indicator"),

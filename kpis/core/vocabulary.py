@@ -103,6 +103,17 @@ VERSION_STATUSES = {
 }
 OPEN_VERSION_STATUSES = ("draft", "submitted", "returned")
 
+# Where an owed figure stands for the department that owes it (trackers.selectors.work_state),
+# in the order a submitter's "my work" lists them: what needs doing first.
+WORK_STATES = {
+    "returned": gettext_noop("returned"),
+    "overdue": gettext_noop("overdue"),
+    "owed": gettext_noop("owed"),
+    "submitted": gettext_noop("waiting for review"),
+    "done": gettext_noop("approved"),
+}
+WORK_TO_DO = ("returned", "overdue", "owed")
+
 # What one recorded change of a version was, for audit trails (see figure_event).
 FIGURE_EVENTS = {
     "saved": gettext_noop("draft saved"),

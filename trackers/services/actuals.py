@@ -163,6 +163,44 @@ def actual_approve(*, user, version: ActualVersion, expected_lock_version: int) 
     return version
 
 
+class BulkApprovalRefused(DomainError):
+    """One figure of a bulk approval was refused, so none was approved. `version` is the figure
+    (None: it does not exist), `error` why (as actual_approve raised it)."""
+
+    def __init__(self, version: ActualVersion | None, error: Exception):
+        super().__init__(str(error))
+        self.version, self.error = version, error
+
+
+@transaction.atomic
+def actuals_approve_unflagged(*, user, approvals: Sequence[tuple[int, int]]) -> list[ActualVersion]:
+    """Approve many submitted figures at once, each from the lock version the reviewer saw, all or
+    nothing: each goes through actual_approve (four eyes, state, lock), and a flagged figure is
+    refused here, since its flags want a look of their own. The first refusal undoes the rest."""
+    if not user.has_perm("trackers.approve_in_bulk"):
+        raise PermissionDenied(_("Only reviewers may approve or return figures."))
+    wanted = dict(approvals)  # one approval per figure version
+    versions = ActualVersion.objects.select_related("actual__indicator", "actual__region").in_bulk(list(wanted))
+    approved = []
+    for pk, lock in wanted.items():
+        version = versions.get(pk)
+        try:
+            if version is None:
+                raise WorkflowError(_("This figure no longer exists."))
+            _require_unflagged(version)
+            done = actual_approve(user=user, version=version, expected_lock_version=lock)
+            _require_unflagged(done)  # as read under the lock
+        except (DomainError, PermissionDenied) as refused:
+            raise BulkApprovalRefused(version, refused) from refused
+        approved.append(done)
+    return approved
+
+
+def _require_unflagged(version: ActualVersion) -> None:
+    if version.flagged:
+        raise WorkflowError(_("A flagged figure is approved on its own, after a look at its flags."))
+
+
 @transaction.atomic
 def actual_return(*, user, version: ActualVersion, reason: str, expected_lock_version: int) -> ActualVersion:
     _require_reviewer(user, version)  # a refusal comes before any lock, and says nothing about the figure
