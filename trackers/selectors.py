@@ -25,6 +25,7 @@ from .models import (
     Target,
     UploadJob,
 )
+from .names import department_label
 from .quantities import normalize_text
 from .reading import LOW_CONFIDENCE
 from .validation import FigureContext, is_sane_year
@@ -205,14 +206,17 @@ def promises_answered_by_department(promises: QuerySet, department_code: str) ->
     )))
 
 
-def answerer_names(targets: QuerySet[Target]) -> dict[int, dict[str, list[str]]]:
+def answerer_names(targets: QuerySet[Target], labelled: bool = False) -> dict[int, dict[str, list[str]]]:
     """Per target: the accountable departments' names and the others', in the rule's order.
-    One query."""
+    `labelled`: as pages show them, with their region in the active language (trackers.names);
+    otherwise the stored names (reports, whose data must not depend on the reader). One query."""
     names: dict[int, dict[str, list[str]]] = {}
     rows = Answerer.objects.filter(target__in=targets.values("pk")).order_by("target_id", "-accountable", "pk")
-    for target_id, name, accountable in rows.values_list("target_id", "department__name", "accountable"):
+    for target_id, name, region, region_en, accountable in rows.values_list(
+            "target_id", "department__name", "department__region__name", "department__region__name_en", "accountable"):
         entry = names.setdefault(target_id, {"accountable": [], "supporting": []})
-        entry["accountable" if accountable else "supporting"].append(name)
+        entry["accountable" if accountable else "supporting"].append(
+            department_label(name, region, region_en) if labelled else name)
     return names
 
 
@@ -280,7 +284,7 @@ def review_queue(user) -> QuerySet[ActualVersion]:
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
         .exclude(submitted_by=user)
         .annotate(last_year_value=Subquery(last_year))
-        .select_related("actual__indicator", "actual__region", "department", "submitted_by")
+        .select_related("actual__indicator", "actual__region", "department__region", "submitted_by")
         .order_by("submitted_at")
     )
 
@@ -289,7 +293,7 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     """What the user's departments owe for a year, with the figure's open and approved versions."""
     return (
         ReportingObligation.objects.filter(year=year, department__members=user)
-        .select_related("department", "indicator", "region")
+        .select_related("department__region", "indicator", "region")
         .order_by("department__name", "indicator__name", "region__name")
     )
 
