@@ -20,9 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-# Ideographs, CJK punctuation (、。「」…) and full-width forms (（）：，): interface text in English
-# mode has none of them; data (plan titles, clauses, names) is marked and left out.
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Chinese ideographs: interface text in English mode has none; data (plan titles, clauses, names,
+# units) is marked and left out. Full-width punctuation alone is typography, not an untranslated word.
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Text of the page outside the elements marked as data: [lang=zh] (reporting.templatetags.tracker's
 # `data` filter writes it) and [data-content]; scripts, styles and the chart's JSON are not text.
 INTERFACE_TEXT = """() => {
