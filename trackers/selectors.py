@@ -280,7 +280,7 @@ def review_queue(user) -> QuerySet[ActualVersion]:
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
         .exclude(submitted_by=user)
         .annotate(last_year_value=Subquery(last_year))
-        .select_related("actual__indicator", "actual__region", "department", "submitted_by")
+        .select_related("actual__indicator", "actual__region", "department", "submitted_by", "published")
         .order_by("submitted_at")
     )
 
