@@ -3,6 +3,7 @@ SMTP backend: returned and approved figures, reminders before the due date and w
 once), the reviewers' weekly digest, each person's switches and language, and a mail server that
 is down, which must never break a review."""
 import datetime as dt
+import uuid
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 from tests.factories import UserFactory
 from trackers import roles, tasks
 from trackers.models import Actual, NotificationLog, NotificationPreferences, ReportingObligation
+from trackers.services import notifications
 from trackers.services.actuals import FigureInput, actual_approve, actual_return, actual_submit_figure
 from trackers.services.calendar import due_date_for
 from trackers.services.notifications import MailNotSent, notification_digest_send, notifications_reminders_send
@@ -211,6 +213,24 @@ def test_reminders_read_a_bounded_number_of_queries(smtp_server, mailed, django_
         UserFactory(role=roles.SUBMITTER, departments=[department], email=f"c{n}@example.org")
     with django_assert_max_num_queries(4):  # owed, claim, claimed, addresses: whatever the number of people
         assert notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1)).sent == 6
+
+
+def test_a_long_reminder_names_the_first_figures_and_counts_the_rest(smtp_server, mailed, monkeypatch):
+    monkeypatch.setattr(notifications, "REMINDER_LINES", 1)
+    notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))
+    (mail,) = smtp_server.to("submitter@example.org")
+    overdue_count = int(mail.subject.split("已逾期 ")[1].split(" 项")[0])
+    assert overdue_count > 1
+    assert f"……另有 {overdue_count - 1} 项" in mail.text and f"……另有 {overdue_count - 1} 项" in mail.html
+
+
+def test_two_runs_claiming_the_same_mails_at_once_get_each_once(mailed):
+    """What two workers running the same job meet: the unique (user, kind, key) gives each mail to
+    one run only, and each run learns which ones are its own."""
+    submitter, _department, reviewer = mailed
+    wanted = [(submitter.pk, "overdue", "obligation-1"), (reviewer.pk, "overdue", "obligation-1")]
+    assert notifications._claim(uuid.uuid4(), wanted[:1]) == set(wanted[:1])
+    assert notifications._claim(uuid.uuid4(), wanted) == set(wanted[1:])
 
 
 # The reviewers' weekly digest

@@ -40,6 +40,7 @@ from trackers.spreadsheets import plain_number
 logger = logging.getLogger(__name__)
 Kind = NotificationLog.Kind
 DIGEST_OLDEST = 5  # the digest lists this many of the figures that have waited longest
+REMINDER_LINES = 50  # a reminder names at most this many figures of each kind; the page lists them all
 
 
 class MailNotSent(OSError):
@@ -201,7 +202,10 @@ def _reminder_message(to: str, rows: list[dict], days: int, language: str) -> Em
         "overdue": len(overdue), "soon": len(soon), "days": days}
     # The figures page of the earliest year owed.
     link = absolute_url(f"{reverse('web:figures')}?year={min(r['year'] for r in rows)}")
-    return _message(to, subject, "reminders", {"overdue": overdue, "soon": soon, "days": days, "link": link}, language)
+    context = {"overdue": overdue[:REMINDER_LINES], "overdue_more": max(len(overdue) - REMINDER_LINES, 0),
+               "soon": soon[:REMINDER_LINES], "soon_more": max(len(soon) - REMINDER_LINES, 0), "days": days,
+               "link": link}
+    return _message(to, subject, "reminders", context, language)
 
 
 # The reviewers' weekly digest
