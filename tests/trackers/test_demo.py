@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from trackers.models import Actual, ActualVersion
@@ -26,3 +27,14 @@ def test_demo_figures_are_labelled_and_went_through_review(settings):
     count = Actual.objects.count()
     call_command("load_demo", verbosity=0)
     assert Actual.objects.count() == count  # loading again adds nothing
+
+
+def test_demo_users_have_example_addresses_and_the_invented_approvals_mail_nobody(
+        settings, django_capture_on_commit_callbacks):
+    settings.DEMO_MODE = True
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("load_demo", verbosity=0)
+    assert get_user_model().objects.get(username="demo-gd").email == "demo-gd@example.org"
+    assert get_user_model().objects.get(username="demo-reviewer").email == "demo-reviewer@example.org"
+    assert Actual.objects.exists() and queued  # the recomputations are queued, no mail
+    assert not [callback for callback in queued if "notification" in callback.__qualname__]
