@@ -149,6 +149,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The demo runs with DEBUG off (its visitors see the site's error pages, not Django's debug
+# pages); WhiteNoise then serves the static files straight from their folders, no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -222,6 +225,9 @@ KPI_AT_RISK_RATIO = env.float("KPI_AT_RISK_RATIO", default=0.9)
 # A reported figure more than this many times last year's (or less than its inverse) is stored
 # flagged for the reviewer, never refused for that reason alone.
 FIGURE_JUMP_RATIO = env.float("FIGURE_JUMP_RATIO", default=2.0)
+# Likewise a figure more than this many times the largest target set for it (a unit slip: 元 typed
+# as 万元, an extra zero).
+FIGURE_TARGET_RATIO = env.float("FIGURE_TARGET_RATIO", default=10.0)
 # The reporting calendar: a year's figures are due on this month and day of the following year.
 REPORTING_DUE_MONTH = env.int("REPORTING_DUE_MONTH", default=3)
 REPORTING_DUE_DAY = env.int("REPORTING_DUE_DAY", default=31)

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+
+from kpis.core import vocabulary
 
 from . import matching
 from .models import (
@@ -28,7 +31,8 @@ from .models import (
     Target,
     UploadJob,
 )
-from .quantities import normalize_text
+from .names import department_label
+from .quantities import UnitError, convert, is_count_unit, normalize_text
 from .reading import LOW_CONFIDENCE
 from .validation import FigureContext, is_sane_year
 
@@ -112,11 +116,18 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
     figures = list(figures)
     indicator_ids = {indicator.pk for indicator, _region, _year in figures}
     region_ids = {region.pk for _indicator, region, _year in figures}
-    periods = {
-        (row["indicator_id"], row["region_id"]): (row["first"], row["last"])
-        for row in Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids)
-        .order_by().values("indicator_id", "region_id").annotate(first=Min("plan__start_year"), last=Max("plan__end_year"))
-    }
+    periods, magnitudes = {}, {}
+    for row in (
+        Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids).order_by()
+        .values("indicator_id", "region_id", "unit", "indicator__unit")
+        .annotate(first=Min("plan__start_year"), last=Max("plan__end_year"), top=Max(Coalesce("value_high", "value")))
+    ):
+        key = (row["indicator_id"], row["region_id"])
+        first, last = periods.get(key, (row["first"], row["last"]))
+        periods[key] = (min(first, row["first"]), max(last, row["last"]))
+        top = _in_unit(row["top"], row["unit"], row["indicator__unit"])
+        if top is not None and abs(top) > abs(magnitudes.get(key, 0)):
+            magnitudes[key] = top
     previous_years = {year - 1 for _i, _r, year in figures if _is_year(year)}
     previous = dict(
         ((indicator_id, region_id, year), value)
@@ -126,6 +137,7 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
         ).order_by().values_list("actual__indicator_id", "actual__region_id", "actual__year", "value_in_indicator_unit")
     ) if previous_years else {}
     jump_ratio = Decimal(str(settings.FIGURE_JUMP_RATIO))
+    target_ratio = Decimal(str(settings.FIGURE_TARGET_RATIO))
     return {
         (indicator.pk, region.pk, year): FigureContext(
             indicator_unit=indicator.unit,
@@ -134,9 +146,24 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
             allowed_years=periods.get((indicator.pk, region.pk)),
             previous_value=previous.get((indicator.pk, region.pk, year - 1)) if _is_year(year) else None,
             jump_ratio=jump_ratio,
+            whole_numbers=is_count_unit(indicator.unit),
+            minimum=indicator.plausible_min,
+            maximum=indicator.plausible_max,
+            target_magnitude=magnitudes.get((indicator.pk, region.pk)),
+            target_ratio=target_ratio,
         )
         for indicator, region, year in figures
     }
+
+
+def _in_unit(value: Decimal | None, unit: str, indicator_unit: str) -> Decimal | None:
+    """A target's value in its indicator's unit; None when the units measure different things."""
+    if value is None:
+        return None
+    try:
+        return convert(Decimal(value), unit, indicator_unit)
+    except UnitError:
+        return None
 
 
 def _is_year(year) -> bool:
@@ -208,14 +235,17 @@ def promises_answered_by_department(promises: QuerySet, department_code: str) ->
     )))
 
 
-def answerer_names(targets: QuerySet[Target]) -> dict[int, dict[str, list[str]]]:
+def answerer_names(targets: QuerySet[Target], labelled: bool = False) -> dict[int, dict[str, list[str]]]:
     """Per target: the accountable departments' names and the others', in the rule's order.
-    One query."""
+    `labelled`: as pages show them, with their region in the active language (trackers.names);
+    otherwise the stored names (reports, whose data must not depend on the reader). One query."""
     names: dict[int, dict[str, list[str]]] = {}
     rows = Answerer.objects.filter(target__in=targets.values("pk")).order_by("target_id", "-accountable", "pk")
-    for target_id, name, accountable in rows.values_list("target_id", "department__name", "accountable"):
+    for target_id, name, region, region_en, accountable in rows.values_list(
+            "target_id", "department__name", "department__region__name", "department__region__name_en", "accountable"):
         entry = names.setdefault(target_id, {"accountable": [], "supporting": []})
-        entry["accountable" if accountable else "supporting"].append(name)
+        entry["accountable" if accountable else "supporting"].append(
+            department_label(name, region, region_en) if labelled else name)
     return names
 
 
@@ -272,27 +302,129 @@ def history_actor(record):
     return actor_of(record.status, record.history_user, record.submitted_by, record.reviewed_by, record.created_by)
 
 
-def review_queue(user) -> QuerySet[ActualVersion]:
+def review_queue(user, *, plan=None, region=None, department=None, flagged: bool | None = None,
+                 kind: str | None = None) -> QuerySet[ActualVersion]:
     """Submitted figures waiting for a reviewer other than the one who submitted them, each with
-    last year's approved value (`last_year_value`, in the indicator's unit) beside it."""
+    last year's approved value (`last_year_value`, in the indicator's unit) beside it and, for a
+    correction (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
+    Filters: a plan that targets the figure, its region, the submitting department, flagged or not,
+    kind "new" or "correction"."""
     last_year = ActualVersion.objects.filter(
         actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
         actual__year=OuterRef("actual__year") - 1, status=ActualVersion.Status.APPROVED,
     ).values("value_in_indicator_unit")[:1]
-    return (
+    replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
+    queue = (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
         .exclude(submitted_by=user)
-        .annotate(last_year_value=Subquery(last_year))
-        .select_related("actual__indicator", "actual__region", "department", "submitted_by")
-        .order_by("submitted_at")
+        .annotate(last_year_value=Subquery(last_year), is_correction=Exists(replaced),
+                  replaced_value=Subquery(replaced.values("value")[:1]),
+                  replaced_unit=Subquery(replaced.values("unit")[:1]))
     )
+    if plan is not None:
+        queue = queue.filter(Exists(Target.objects.filter(
+            plan=plan, indicator=OuterRef("actual__indicator"), region=OuterRef("actual__region"))))
+    if region is not None:
+        queue = queue.filter(actual__region=region)
+    if department is not None:
+        queue = queue.filter(department=department)
+    if flagged is not None:
+        queue = queue.filter(flagged=flagged)
+    if kind is not None:
+        queue = queue.filter(is_correction=(kind == "correction"))
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by").order_by(
+        "submitted_at", "pk")
+
+
+def figure_targets(figures) -> dict[tuple[int, int, int], list[Target]]:
+    """The current targets each figure (indicator id, region id, year) feeds: those of plans whose
+    period holds the year, with their plan, in a fixed order. One query whatever their number."""
+    figures = set(figures)
+    if not figures:
+        return {}
+    years = {year for _i, _r, year in figures}
+    by_pair = defaultdict(list)
+    for target in Target.objects.filter(
+        indicator_id__in={i for i, _r, _y in figures}, region_id__in={r for _i, r, _y in figures},
+        plan__start_year__lte=max(years), plan__end_year__gte=min(years),
+    ).select_related("plan").order_by("year", "plan__code", "key"):
+        by_pair[(target.indicator_id, target.region_id)].append(target)
+    return {
+        (i, r, year): [t for t in by_pair[(i, r)] if t.plan.start_year <= year <= t.plan.end_year]
+        for i, r, year in figures
+    }
+
+
+def review_regions() -> QuerySet[Region]:
+    """Regions with figures waiting for review: what the queue's region filter offers."""
+    return Region.objects.filter(Exists(ActualVersion.objects.filter(
+        actual__region=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).order_by("code")
+
+
+def review_departments() -> QuerySet[Department]:
+    """Departments with figures waiting for review."""
+    return Department.objects.filter(Exists(ActualVersion.objects.filter(
+        department=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).select_related("region").order_by(
+        "region_id", "name")
+
+
+def work_state(today: dt.date) -> Case:
+    """Where an obligation stands (kpis.core.vocabulary.WORK_STATES), in SQL: its figure returned,
+    waiting for review, approved; else overdue once its due date has passed, owed before. A draft
+    is still owed. The figure is the obligation's indicator x region x year, whoever reports it."""
+    versions = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"))
+    return Case(
+        When(Exists(versions.filter(status=ActualVersion.Status.RETURNED)), then=Value("returned")),
+        When(Exists(versions.filter(status=ActualVersion.Status.SUBMITTED)), then=Value("submitted")),
+        When(Exists(versions.filter(status=ActualVersion.Status.APPROVED)), then=Value("done")),
+        When(due_date__lt=today, then=Value("overdue")),
+        default=Value("owed"),
+        output_field=CharField(),
+    )
+
+
+def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_TO_DO, department=None,
+                  year=None) -> QuerySet[ReportingObligation]:
+    """A submitter's work: what the user's departments owe, from the reporting calendar, for every
+    year that has begun (an earlier one stays until its figure is in), each with its `state`;
+    what needs doing first (returned, overdue, then by due date) on top."""
+    today = today or timezone.localdate()
+    obligations = _work_obligations(user, today, department, year).filter(state__in=list(states))
+    order = Case(*[When(state=code, then=Value(rank)) for rank, code in enumerate(vocabulary.WORK_STATES)])
+    return obligations.select_related("department", "indicator", "region").order_by(
+        order, "due_date", "department__name", "indicator__name", "region__name", "pk")
+
+
+def work_counts_for(user, *, today: dt.date | None = None, department=None, year=None) -> dict[str, int]:
+    """How many of the user's obligations are in each state (WORK_STATES), counted in one query."""
+    today = today or timezone.localdate()
+    counts = _work_obligations(user, today, department, year).aggregate(
+        **{code: Count("pk", filter=Q(state=code)) for code in vocabulary.WORK_STATES})
+    return {code: counts[code] or 0 for code in vocabulary.WORK_STATES}
+
+
+def _work_obligations(user, today: dt.date, department, year) -> QuerySet[ReportingObligation]:
+    obligations = ReportingObligation.objects.filter(department__members=user, year__lte=today.year)
+    if department is not None:
+        obligations = obligations.filter(department=department)
+    if year is not None:
+        obligations = obligations.filter(year=year)
+    return obligations.annotate(state=work_state(today))
+
+
+def work_years_for(user, *, today: dt.date | None = None) -> list[int]:
+    """The years the user's departments owe figures for, up to this one, latest first."""
+    today = today or timezone.localdate()
+    return list(ReportingObligation.objects.filter(department__members=user, year__lte=today.year)
+                .order_by("-year").values_list("year", flat=True).distinct())
 
 
 def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     """What the user's departments owe for a year, with the figure's open and approved versions."""
     return (
         ReportingObligation.objects.filter(year=year, department__members=user)
-        .select_related("department", "indicator", "region")
+        .select_related("department__region", "indicator", "region")
         .order_by("department__name", "indicator__name", "region__name")
     )
 

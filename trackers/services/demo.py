@@ -137,7 +137,7 @@ def _demo_series(target: Target, submitter, reviewer, rng: random.Random) -> int
         value = _demo_value(target, year, pace, rng)
         figure = FigureInput(
             indicator=target.indicator, region=target.region, year=year, value=value,
-            unit=target.indicator.unit, source="演示数据（虚构）/ demo data (invented)",
+            unit=target.indicator.unit, source="演示数据（虚构）/ demo data (invented)", origin="demo",
         )
         version = actual_submit_figure(user=submitter, department=department, figure=figure)
         actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from trackers.models import NOTE_MAX_LENGTH, NOTIFICATION_LANGUAGES, Department, Indicator, Region
+from kpis.core import vocabulary
+from trackers.models import NOTE_MAX_LENGTH, NOTIFICATION_LANGUAGES, Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
 from trackers.spreadsheets import plain_number, sheet_kind
@@ -114,3 +115,62 @@ class NotificationPreferencesForm(forms.Form):
     @classmethod
     def for_preferences(cls, preferences) -> NotificationPreferencesForm:
         return cls(initial={name: getattr(preferences, name) for name in cls.base_fields})
+
+
+class WorkFilterForm(forms.Form):
+    """The filters of "my work": state (by default what is still to do), department, year."""
+
+    TO_DO, EVERYTHING = "", "all"
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"), required=False,
+                                        to_field_name="code", empty_label=_("all"))
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments, years, state_labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [(self.TO_DO, _("to do (returned, overdue, owed)")),
+                                        *state_labels.items(), (self.EVERYTHING, _("all"))]
+        self.fields["department"].queryset = departments
+        self.fields["year"].choices = [("", _("all")), *[(year, str(year)) for year in years]]
+
+    def filters(self) -> dict:
+        """What to pass to selectors.work_list_for; every filter off for a field that is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state", self.TO_DO)
+        states = (vocabulary.WORK_TO_DO if state == self.TO_DO
+                  else tuple(vocabulary.WORK_STATES) if state == self.EVERYTHING else (state,))
+        return {"states": states, "department": data.get("department"), "year": data.get("year")}
+
+
+class _DepartmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters; all optional."""
+
+    plan = forms.ModelChoiceField(Plan.objects.none(), label=_("Plan"), required=False, to_field_name="code",
+                                  empty_label=_("all"))
+    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
+                                    empty_label=_("all"))
+    department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
+                                   to_field_name="code", empty_label=_("all"))
+    flagged = forms.ChoiceField(label=_("Flags"), required=False, choices=[
+        ("", _("all")), ("yes", _("flagged")), ("no", _("not flagged"))])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("all")), ("new", _("new figure")), ("correction", _("correction"))])
+
+    def __init__(self, *args, plans, regions, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["region"].queryset = regions
+        self.fields["department"].queryset = departments
+
+    def filters(self) -> dict:
+        """What to pass to selectors.review_queue; every filter off for a field that is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        flagged = {"yes": True, "no": False}.get(data.get("flagged", ""))
+        return {"plan": data.get("plan"), "region": data.get("region"), "department": data.get("department"),
+                "flagged": flagged, "kind": data.get("kind") or None}
