@@ -7,11 +7,13 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
 from tests.factories import UserFactory
 from trackers import roles, tasks
 from trackers.models import Actual, NotificationLog, NotificationPreferences, ReportingObligation
+from trackers.names import department_name
 from trackers.services import notifications
 from trackers.services.actuals import FigureInput, actual_approve, actual_return, actual_submit_figure
 from trackers.services.calendar import due_date_for
@@ -100,7 +102,10 @@ def test_the_mail_is_in_the_language_the_user_chose(smtp_server, mailed, revenue
     NotificationPreferences.objects.create(user=submitter, language="en")
     review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
     (mail,) = smtp_server.wait_for("submitter@example.org")
-    assert mail.subject == f"Figure returned: {figure_words(revenue_target)}"
+    with translation.override("en"):  # the data's English names, where it has them
+        figure = notifications.figure_label(revenue_target.indicator, revenue_target.region, 2024)
+    assert revenue_target.region.name_en and revenue_target.region.name_en in figure
+    assert mail.subject == f"Figure returned: {figure}"
     assert "Reason for return" in mail.text and REASON in mail.text
     assert "退回" not in mail.text
 
@@ -159,7 +164,8 @@ def test_reminders_before_the_due_date_and_when_overdue_are_each_sent_once(smtp_
     assert notifications_reminders_send(before).sent == 0  # run twice: one mail
     (soon,) = smtp_server.to("submitter@example.org")
     assert f"{settings.NOTIFY_REMINDER_DAYS}天内到期" in soon.text
-    assert f"{figure_words(revenue_target)} ({department.name})" in soon.text
+    assert f"{figure_words(revenue_target)} ({department_name(department)})" in soon.text
+    assert department.region.name in department_name(department)  # which city's department
     assert due.isoformat() in soon.text
 
     after = due + dt.timedelta(days=1)
