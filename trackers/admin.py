@@ -11,6 +11,8 @@ from .models import (
     ExcludedPromise,
     Indicator,
     Milestone,
+    NotificationLog,
+    NotificationPreferences,
     Plan,
     PlanDraft,
     PlanRevision,
@@ -282,3 +284,25 @@ class UploadJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(ReadOnlyAdmin):
+    """Read-only: which mail went to whom, about what, when (services.notifications writes it)."""
+
+    list_display = ["sent_at", "user", "kind", "key"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "user__email", "key"]
+    list_select_related = ["user"]
+    date_hierarchy = "sent_at"
+
+
+@admin.register(NotificationPreferences)
+class NotificationPreferencesAdmin(admin.ModelAdmin):
+    """Each person sets these on /account/notifications/; administrators see them here."""
+
+    list_display = ["user", "reminders", "returns", "approvals", "reviewer_digest", "language"]
+    list_filter = ["language", "reminders", "returns", "approvals", "reviewer_digest"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from trackers.models import Actual, ActualVersion, PublishedFigure
@@ -43,3 +44,14 @@ def test_demo_figures_are_never_invented_where_a_published_figure_exists(setting
     # A shown-only figure (Guangdong's 2024 revenue on a narrower basis) leaves its year empty.
     revenue_2024 = PublishedFigure.objects.get(key="revenue-2024-askci")
     assert not Actual.objects.filter(indicator=revenue_2024.indicator, region=revenue_2024.region, year=2024).exists()
+
+
+def test_demo_users_have_example_addresses_and_the_invented_approvals_mail_nobody(
+        settings, django_capture_on_commit_callbacks):
+    settings.DEMO_MODE = True
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("load_demo", verbosity=0)
+    assert get_user_model().objects.get(username="demo-gd").email == "demo-gd@example.org"
+    assert get_user_model().objects.get(username="demo-reviewer").email == "demo-reviewer@example.org"
+    assert Actual.objects.exists() and queued  # the recomputations are queued, no mail
+    assert not [callback for callback in queued if "notification" in callback.__qualname__]
