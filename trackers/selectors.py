@@ -332,7 +332,8 @@ def review_queue(user, *, plan=None, region=None, department=None, flagged: bool
         queue = queue.filter(flagged=flagged)
     if kind is not None:
         queue = queue.filter(is_correction=(kind == "correction"))
-    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by").order_by(
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by",
+                                 "published").order_by(
         "submitted_at", "pk")
 
 
@@ -638,8 +639,8 @@ def reminders_owed(today: dt.date, days: int) -> QuerySet:
         )
         .exclude(_opted_out("member", "reminders"))
         .exclude(Exists(told))
-        .values("member", "kind", "pk", "year", "due_date", "indicator__name", "indicator__unit", "region__name",
-                "department__name")
+        .values("member", "kind", "pk", "year", "due_date", "indicator__name", "indicator__name_en", "region__name",
+                "region__name_en", "department__name", "department__region__name", "department__region__name_en")
         .order_by("member", "due_date", "pk")
     )
 
@@ -661,7 +662,8 @@ def digest_recipients(key: str) -> QuerySet:
 def review_digest(oldest: int = 5) -> tuple[int, list[ActualVersion]]:
     """How many figures wait for review, and the `oldest` that have waited longest. Two queries."""
     pending = ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
-    first = pending.select_related("actual__indicator", "actual__region", "department").order_by("submitted_at", "pk")
+    first = pending.select_related("actual__indicator", "actual__region", "department__region").order_by(
+        "submitted_at", "pk")
     return pending.count(), list(first[:oldest])
 
 
