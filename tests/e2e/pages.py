@@ -100,7 +100,7 @@ def site_build() -> dict:
     # 2025 stays open: one figure awaits review, one was returned.
     with mock.patch.object(demo, "DEMO_LAST_YEAR", 2024):
         for target in shenzhen.targets.select_related("indicator", "region", "baseline").order_by("key"):
-            demo._demo_series(target, submitter, reviewer, rng)
+            demo._demo_series(target, submitter, reviewer, rng, set())  # set(): no published figures here
     for year in (2024, 2025):
         demo.obligations_generate(year)
     revenue = Target.objects.select_related("indicator", "region").get(plan=shenzhen, value_text=REVENUE)
