@@ -2,6 +2,7 @@
 (reporting.formatting, reporting.wording, trackers.names)."""
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from reporting import formatting, wording
@@ -24,6 +25,12 @@ def data(value):
     if names.is_chinese(value):
         return format_html('<span lang="zh-Hans">{}</span>', value)
     return value
+
+
+@register.filter
+def lang_of(value):
+    """<option{{ plan|lang_of }}>: ' lang="zh-Hans"' for a name in Chinese, where no element can wrap it."""
+    return mark_safe(' lang="zh-Hans"') if names.is_chinese(value) else ""
 
 
 def _unit_marked(text: str, unit: str):

@@ -23,8 +23,9 @@ PHONE = {"width": 390, "height": 844}
 # Chinese ideographs: interface text in English mode has none; data (plan titles, clauses, names,
 # units) is marked and left out. Full-width punctuation alone is typography, not an untranslated word.
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# A number in a unit of the data ('1,130 亿元', '3 家') is data wherever it stands unmarked.
-QUANTITY = re.compile(r"[-−+]?[\d,.]+\s*[^\s\d]{1,3}")
+# A number in a unit of the data ('1,130 亿元', '3 家', '1,034.85 亿元 (2024)') is data wherever it
+# stands unmarked.
+QUANTITY = re.compile(r"[-−+]?[\d,.]+\s*[^\s\d]{1,3}(\s*[(（]\d{4}[)）])?")
 # Text of the page outside the elements marked as data: [lang=zh-Hans] (reporting.templatetags.tracker's
 # |data and |name filters write it) and [data-content]; scripts, styles and the chart's JSON are not text.
 INTERFACE_TEXT = """() => {
@@ -56,14 +57,13 @@ AXE_GAPS = {
 }
 NOT_MARKED = "data still printed unmarked (without |data or |name): "
 ENGLISH_GAPS = {
-    "overview": NOT_MARKED + "target labels in the money chart (value_text in reporting/figures.py)",
-    "plan": NOT_MARKED + "latest_text and expected values (views build them as strings)",
-    "target": NOT_MARKED + "baseline text, latest_text, chart axis titles with Chinese units",
-    "regions": NOT_MARKED + "indicator options with Chinese units, chart labels",
-    "reports": NOT_MARKED + "department names in the scope choices",
+    "target": "the chart's y-axis title carries the Chinese unit ('…（亿元）', reporting/figures.py; SVG text "
+              "cannot be marked)",
+    "regions": "indicator options and the chart's axis title carry Chinese units ('…（亿元）')",
+    "reports": NOT_MARKED + "department names in the scope choices ('Department: 中山大学')",
     "intake": NOT_MARKED + "the intake's plan texts, regions and document statuses",
     "intake-regions": NOT_MARKED + "the region list",
-    "intake-draft": NOT_MARKED + "proposals read from the Chinese plan text",
+    "intake-draft": NOT_MARKED + "proposals read from the Chinese plan text; the reader's Chinese cue words",
     "intake-revision": NOT_MARKED + "the diff of the Chinese plan texts",
     "admin-targets": "Django admin lists the targets by their Chinese __str__",
 }
