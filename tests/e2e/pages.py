@@ -75,7 +75,9 @@ def pages(ids: dict) -> list[Page]:
         Page("notifications", "/account/notifications/", "reviewer", "main form"),
         Page("admin", "/admin/", "admin", "#content"),
         Page("admin-targets", "/admin/trackers/target/", "admin", "#changelist"),
+        Page("admin-target", f"/admin/trackers/target/{target}/change/", "admin", "#content form"),
         Page("api-docs", "/api/docs/", "leader", ".swagger-ui .info"),
+        Page("api-redoc", "/api/redoc/", "leader", "redoc h1"),
         Page("forbidden", "/dashboards/", "submitter", "body", status=403),
         Page("not-found", "/no-such-page/", "leader", "body", status=404),
     ]

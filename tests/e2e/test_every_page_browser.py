@@ -51,6 +51,10 @@ INTERFACE_TEXT = """() => {
 }"""
 PAGES = site.pages({key: 0 for key in ("target", "actual", "upload_job", "report_job", "plan_draft", "revision")})
 # Known gaps, each to be closed and removed from here (not strict: a page that passes is no failure).
+AXE_GAPS = {
+    "api-redoc": "ReDoc's own markup: no lang on its html, no main landmark, grey-on-white parameter text "
+                 "below AA contrast (styled-components classes), heading order",
+}
 NOT_MARKED = "data still printed unmarked (without |data or |name): "
 ENGLISH_GAPS = {
     "target": "the chart's y-axis title carries the Chinese unit ('…（亿元）', reporting/figures.py; SVG text "
@@ -62,6 +66,8 @@ ENGLISH_GAPS = {
     "intake-draft": NOT_MARKED + "proposals read from the Chinese plan text; the reader's Chinese cue words",
     "intake-revision": NOT_MARKED + "the diff of the Chinese plan texts",
     "admin-targets": "Django admin lists the targets by their Chinese __str__",
+    "admin-target": "Django admin's form shows the target's Chinese clause, names and help texts",
+    "api-redoc": "ReDoc's page has no lang on its html (drf-spectacular's template)",
 }
 
 
@@ -114,7 +120,7 @@ def open_page(built, entry, language="zh-hans", viewport=DESKTOP):
     return tab
 
 
-@pytest.mark.parametrize("entry", PAGES, ids=str)
+@pytest.mark.parametrize("entry", marked(AXE_GAPS))
 def test_axe_finds_no_violation_and_the_wide_screenshot(built, entry):
     from axe_playwright_python.sync_playwright import Axe
 
