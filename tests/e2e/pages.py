@@ -171,9 +171,17 @@ def _intake(admin) -> dict:
     return {"plan_draft": PlanDraft.objects.latest("pk").pk, "revision": shenzhen_revision(admin).pk}
 
 
-def site_restore() -> None:
-    """Back to what every other test starts from: the roles and the five plans, nothing else."""
-    call_command("flush", interactive=False, verbosity=0)
-    for name in roles.ROLES:
-        Group.objects.get_or_create(name=name)
-    call_command("load_plans", verbosity=0)
+def site_save() -> str:
+    """The database as the module found it (the plans, the roles, the rows migrations wrote such as
+    the beat schedule), to be put back when the module is done."""
+    from django.db import connection
+
+    return connection.creation.serialize_db_to_string()
+
+
+def site_restore(saved: str) -> None:
+    """Back to what every other test starts from, as TransactionTestCase's serialized rollback does."""
+    from django.db import connection
+
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(saved)

@@ -83,6 +83,7 @@ def built(django_db_setup, django_db_blocker, browser):
 
     with django_db_blocker.unblock(), override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        saved = site.site_save()
         data = site.site_build()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
@@ -105,7 +106,7 @@ def built(django_db_setup, django_db_blocker, browser):
             server._live_server_modified_settings.disable()
             server.stop()
             connections.close_all()
-            site.site_restore()
+            site.site_restore(saved)
             connections.close_all()
 
 
