@@ -68,3 +68,12 @@ def test_a_scope_mismatch_is_shown_flagged_and_not_counted(leader, guangdong_rev
     assert sorted(traces["shown"]["x"]) == [2022, 2024]  # drawn apart, marked
     snapshot = ProgressSnapshot.objects.get(target=guangdong_revenue, as_of=timezone.localdate())
     assert snapshot.latest_year == 2023  # 2024's figure would be the latest if it counted
+
+
+def test_the_target_csv_says_the_kind_and_cites_the_source(leader, guangdong_revenue):
+    response = leader.get(f"/dashboards/targets/{guangdong_revenue.pk}/",
+                          {"as_of": timezone.localdate().isoformat(), "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    counted = PublishedFigure.objects.get(key="revenue-2023-stdaily")
+    assert "数据类别" in text and "公开发布的数据" in text
+    assert counted.source_url in text and counted.publisher in text
