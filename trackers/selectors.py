@@ -332,7 +332,8 @@ def review_queue(user, *, plan=None, region=None, department=None, flagged: bool
         queue = queue.filter(flagged=flagged)
     if kind is not None:
         queue = queue.filter(is_correction=(kind == "correction"))
-    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by").order_by(
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by",
+                                 "published").order_by(
         "submitted_at", "pk")
 
 
