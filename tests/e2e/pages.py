@@ -58,6 +58,7 @@ def pages(ids: dict) -> list[Page]:
         Page("history", f"/figures/{actual}/history/", "submitter", "main table"),
         Page("review", "/review/", "reviewer", "main"),
         Page("completeness", "/completeness/?year=2024", "submitter", "main"),
+        Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
         Page("overview", "/dashboards/", "leader", f"[data-figure=status-figure] {PLOT}"),
         Page("plan", f"/dashboards/plans/{plan}/", "leader", f"[data-figure=progress-figure] {PLOT}"),
         Page("target", f"/dashboards/targets/{target}/", "leader", f"[data-figure=target-figure] {PLOT}"),
