@@ -22,6 +22,7 @@ def site_nav(request):
     return {
         "site_nav": {
             "dashboards": user.has_perm("trackers.view_dashboards"),
+            "work": user.has_perm("trackers.view_my_work"),
             "submit": user.has_perm("trackers.submit_figures"),
             "review": user.has_perm("trackers.review_figure"),
             "completeness": user.has_perm("trackers.view_completeness"),

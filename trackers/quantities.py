@@ -52,6 +52,12 @@ def unit_family(unit: str) -> str:
     return f"other:{unit}"
 
 
+def is_count_unit(unit: str) -> bool:
+    """A classifier of things counted one by one (家, 个, 项, 件 …): its figures are whole numbers.
+    Not 万人 or 人次: a count in ten-thousands may have decimals, visits are their own family."""
+    return unit in COUNT_UNITS or unit in EXTRA_COUNT_UNITS
+
+
 def is_known_unit(unit: str) -> bool:
     return not unit_family(unit).startswith("other:")
 

@@ -102,6 +102,10 @@ reads_everything = is_leader | is_auditor | is_reviewer | is_administrator
 # Figures
 rules.add_perm("trackers.submit_figures", is_submitter)  # the submission pages
 rules.add_perm("trackers.submit_figure", is_submitter & answers_for_figure)
+# "My work": what the user's departments owe, overdue and returned; a submitter's home page.
+rules.add_perm("trackers.view_my_work", is_submitter)
+# Approving many unflagged figures at once, after a confirmation (services.actuals.actuals_approve_unflagged).
+rules.add_perm("trackers.approve_in_bulk", is_reviewer)
 rules.add_perm("trackers.review_figure", is_reviewer)
 rules.add_perm("trackers.view_all_figures", reads_everything)
 # Every recorded state of a figure: auditors, reviewers and administrators; submitters for theirs.

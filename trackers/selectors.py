@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+
+from kpis.core import vocabulary
 
 from . import matching
 from .models import (
@@ -19,6 +23,8 @@ from .models import (
     DraftTarget,
     Indicator,
     Milestone,
+    NotificationLog,
+    NotificationPreferences,
     Plan,
     Region,
     ReportingObligation,
@@ -26,7 +32,7 @@ from .models import (
     UploadJob,
 )
 from .names import department_label
-from .quantities import normalize_text
+from .quantities import UnitError, convert, is_count_unit, normalize_text
 from .reading import LOW_CONFIDENCE
 from .validation import FigureContext, is_sane_year
 
@@ -110,11 +116,18 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
     figures = list(figures)
     indicator_ids = {indicator.pk for indicator, _region, _year in figures}
     region_ids = {region.pk for _indicator, region, _year in figures}
-    periods = {
-        (row["indicator_id"], row["region_id"]): (row["first"], row["last"])
-        for row in Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids)
-        .order_by().values("indicator_id", "region_id").annotate(first=Min("plan__start_year"), last=Max("plan__end_year"))
-    }
+    periods, magnitudes = {}, {}
+    for row in (
+        Target.objects.filter(indicator_id__in=indicator_ids, region_id__in=region_ids).order_by()
+        .values("indicator_id", "region_id", "unit", "indicator__unit")
+        .annotate(first=Min("plan__start_year"), last=Max("plan__end_year"), top=Max(Coalesce("value_high", "value")))
+    ):
+        key = (row["indicator_id"], row["region_id"])
+        first, last = periods.get(key, (row["first"], row["last"]))
+        periods[key] = (min(first, row["first"]), max(last, row["last"]))
+        top = _in_unit(row["top"], row["unit"], row["indicator__unit"])
+        if top is not None and abs(top) > abs(magnitudes.get(key, 0)):
+            magnitudes[key] = top
     previous_years = {year - 1 for _i, _r, year in figures if _is_year(year)}
     previous = dict(
         ((indicator_id, region_id, year), value)
@@ -124,6 +137,7 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
         ).order_by().values_list("actual__indicator_id", "actual__region_id", "actual__year", "value_in_indicator_unit")
     ) if previous_years else {}
     jump_ratio = Decimal(str(settings.FIGURE_JUMP_RATIO))
+    target_ratio = Decimal(str(settings.FIGURE_TARGET_RATIO))
     return {
         (indicator.pk, region.pk, year): FigureContext(
             indicator_unit=indicator.unit,
@@ -132,9 +146,24 @@ def figure_contexts(figures) -> dict[tuple, FigureContext]:
             allowed_years=periods.get((indicator.pk, region.pk)),
             previous_value=previous.get((indicator.pk, region.pk, year - 1)) if _is_year(year) else None,
             jump_ratio=jump_ratio,
+            whole_numbers=is_count_unit(indicator.unit),
+            minimum=indicator.plausible_min,
+            maximum=indicator.plausible_max,
+            target_magnitude=magnitudes.get((indicator.pk, region.pk)),
+            target_ratio=target_ratio,
         )
         for indicator, region, year in figures
     }
+
+
+def _in_unit(value: Decimal | None, unit: str, indicator_unit: str) -> Decimal | None:
+    """A target's value in its indicator's unit; None when the units measure different things."""
+    if value is None:
+        return None
+    try:
+        return convert(Decimal(value), unit, indicator_unit)
+    except UnitError:
+        return None
 
 
 def _is_year(year) -> bool:
@@ -273,20 +302,123 @@ def history_actor(record):
     return actor_of(record.status, record.history_user, record.submitted_by, record.reviewed_by, record.created_by)
 
 
-def review_queue(user) -> QuerySet[ActualVersion]:
+def review_queue(user, *, plan=None, region=None, department=None, flagged: bool | None = None,
+                 kind: str | None = None) -> QuerySet[ActualVersion]:
     """Submitted figures waiting for a reviewer other than the one who submitted them, each with
-    last year's approved value (`last_year_value`, in the indicator's unit) beside it."""
+    last year's approved value (`last_year_value`, in the indicator's unit) beside it and, for a
+    correction (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
+    Filters: a plan that targets the figure, its region, the submitting department, flagged or not,
+    kind "new" or "correction"."""
     last_year = ActualVersion.objects.filter(
         actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
         actual__year=OuterRef("actual__year") - 1, status=ActualVersion.Status.APPROVED,
     ).values("value_in_indicator_unit")[:1]
-    return (
+    replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
+    queue = (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
         .exclude(submitted_by=user)
-        .annotate(last_year_value=Subquery(last_year))
-        .select_related("actual__indicator", "actual__region", "department__region", "submitted_by")
-        .order_by("submitted_at")
+        .annotate(last_year_value=Subquery(last_year), is_correction=Exists(replaced),
+                  replaced_value=Subquery(replaced.values("value")[:1]),
+                  replaced_unit=Subquery(replaced.values("unit")[:1]))
     )
+    if plan is not None:
+        queue = queue.filter(Exists(Target.objects.filter(
+            plan=plan, indicator=OuterRef("actual__indicator"), region=OuterRef("actual__region"))))
+    if region is not None:
+        queue = queue.filter(actual__region=region)
+    if department is not None:
+        queue = queue.filter(department=department)
+    if flagged is not None:
+        queue = queue.filter(flagged=flagged)
+    if kind is not None:
+        queue = queue.filter(is_correction=(kind == "correction"))
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by",
+                                 "published").order_by(
+        "submitted_at", "pk")
+
+
+def figure_targets(figures) -> dict[tuple[int, int, int], list[Target]]:
+    """The current targets each figure (indicator id, region id, year) feeds: those of plans whose
+    period holds the year, with their plan, in a fixed order. One query whatever their number."""
+    figures = set(figures)
+    if not figures:
+        return {}
+    years = {year for _i, _r, year in figures}
+    by_pair = defaultdict(list)
+    for target in Target.objects.filter(
+        indicator_id__in={i for i, _r, _y in figures}, region_id__in={r for _i, r, _y in figures},
+        plan__start_year__lte=max(years), plan__end_year__gte=min(years),
+    ).select_related("plan").order_by("year", "plan__code", "key"):
+        by_pair[(target.indicator_id, target.region_id)].append(target)
+    return {
+        (i, r, year): [t for t in by_pair[(i, r)] if t.plan.start_year <= year <= t.plan.end_year]
+        for i, r, year in figures
+    }
+
+
+def review_regions() -> QuerySet[Region]:
+    """Regions with figures waiting for review: what the queue's region filter offers."""
+    return Region.objects.filter(Exists(ActualVersion.objects.filter(
+        actual__region=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).order_by("code")
+
+
+def review_departments() -> QuerySet[Department]:
+    """Departments with figures waiting for review."""
+    return Department.objects.filter(Exists(ActualVersion.objects.filter(
+        department=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).select_related("region").order_by(
+        "region_id", "name")
+
+
+def work_state(today: dt.date) -> Case:
+    """Where an obligation stands (kpis.core.vocabulary.WORK_STATES), in SQL: its figure returned,
+    waiting for review, approved; else overdue once its due date has passed, owed before. A draft
+    is still owed. The figure is the obligation's indicator x region x year, whoever reports it."""
+    versions = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"))
+    return Case(
+        When(Exists(versions.filter(status=ActualVersion.Status.RETURNED)), then=Value("returned")),
+        When(Exists(versions.filter(status=ActualVersion.Status.SUBMITTED)), then=Value("submitted")),
+        When(Exists(versions.filter(status=ActualVersion.Status.APPROVED)), then=Value("done")),
+        When(due_date__lt=today, then=Value("overdue")),
+        default=Value("owed"),
+        output_field=CharField(),
+    )
+
+
+def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_TO_DO, department=None,
+                  year=None) -> QuerySet[ReportingObligation]:
+    """A submitter's work: what the user's departments owe, from the reporting calendar, for every
+    year that has begun (an earlier one stays until its figure is in), each with its `state`;
+    what needs doing first (returned, overdue, then by due date) on top."""
+    today = today or timezone.localdate()
+    obligations = _work_obligations(user, today, department, year).filter(state__in=list(states))
+    order = Case(*[When(state=code, then=Value(rank)) for rank, code in enumerate(vocabulary.WORK_STATES)])
+    return obligations.select_related("department", "indicator", "region").order_by(
+        order, "due_date", "department__name", "indicator__name", "region__name", "pk")
+
+
+def work_counts_for(user, *, today: dt.date | None = None, department=None, year=None) -> dict[str, int]:
+    """How many of the user's obligations are in each state (WORK_STATES), counted in one query."""
+    today = today or timezone.localdate()
+    counts = _work_obligations(user, today, department, year).aggregate(
+        **{code: Count("pk", filter=Q(state=code)) for code in vocabulary.WORK_STATES})
+    return {code: counts[code] or 0 for code in vocabulary.WORK_STATES}
+
+
+def _work_obligations(user, today: dt.date, department, year) -> QuerySet[ReportingObligation]:
+    obligations = ReportingObligation.objects.filter(department__members=user, year__lte=today.year)
+    if department is not None:
+        obligations = obligations.filter(department=department)
+    if year is not None:
+        obligations = obligations.filter(year=year)
+    return obligations.annotate(state=work_state(today))
+
+
+def work_years_for(user, *, today: dt.date | None = None) -> list[int]:
+    """The years the user's departments owe figures for, up to this one, latest first."""
+    today = today or timezone.localdate()
+    return list(ReportingObligation.objects.filter(department__members=user, year__lte=today.year)
+                .order_by("-year").values_list("year", flat=True).distinct())
 
 
 def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
@@ -298,6 +430,11 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     )
 
 
+# A figure counts as submitted once a version of it was sent for review, whatever came after
+# (approved, or approved and since corrected). The completeness page and the reminders read this.
+SUBMITTED_STATUSES = tuple(s.value for s in (ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED,
+                                              ActualVersion.Status.SUPERSEDED))
+
 COMPLETENESS_SQL = """
 WITH figures AS (
     SELECT DISTINCT t.indicator_id, t.region_id, t.plan_id
@@ -308,7 +445,7 @@ WITH figures AS (
     SELECT o.department_id, o.indicator_id, o.region_id, o.due_date,
         EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
                 WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
-                  AND v.status IN ('submitted', 'approved', 'superseded')) AS submitted,
+                  AND v.status IN (%s, %s, %s)) AS submitted,
         EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
                 WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
                   AND v.approved_at IS NOT NULL) AS approved
@@ -333,7 +470,7 @@ def completeness(year: int, today: dt.date | None = None) -> list[dict]:
     """
     today = today or timezone.localdate()
     with connection.cursor() as cursor:
-        cursor.execute(COMPLETENESS_SQL, [year, year, year, today])
+        cursor.execute(COMPLETENESS_SQL, [year, year, *SUBMITTED_STATUSES, year, today])
         counts = cursor.fetchall()
     plans = Plan.objects.in_bulk({plan_id for plan_id, *_rest in counts})
     departments = Department.objects.in_bulk({department_id for _plan, department_id, *_rest in counts})
@@ -460,3 +597,83 @@ def upload_job_get_for(user, job_id) -> UploadJob | None:
 
 def upload_job_list_for(user, limit: int = 5) -> list[UploadJob]:
     return list(UploadJob.objects.defer("content").filter(requested_by=user)[:limit])
+
+
+# Notifications: who is told what (services.notifications sends the mails). Each read is one
+# query whatever the number of users and figures.
+
+def notification_preferences_for(user) -> NotificationPreferences:
+    """The user's preferences; the defaults (everything on, Chinese), unsaved, if never set."""
+    return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(user=user)
+
+
+def _opted_out(user_ref: str, switch: str) -> Exists:
+    return Exists(NotificationPreferences.objects.filter(user=OuterRef(user_ref), **{switch: False}))
+
+
+def reminders_owed(today: dt.date, days: int) -> QuerySet:
+    """What each person is to be reminded of: the obligations of the reporting calendar whose
+    figure is not submitted yet (SUBMITTED_STATUSES) and is due within `days` ("reminder") or
+    overdue ("overdue"), for every active member with an address of the department that owes it,
+    unless they turned reminders off or were already told (NotificationLog, key
+    "obligation-<id>"). Rows as dicts, ordered by member then due date."""
+    submitted = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"),
+        status__in=SUBMITTED_STATUSES,
+    )
+    told = NotificationLog.objects.filter(
+        user=OuterRef("member"), kind=OuterRef("kind"),
+        key=Concat(Value("obligation-"), Cast(OuterRef("pk"), CharField())),
+    )
+    return (
+        ReportingObligation.objects.filter(
+            # One filter() call: the conditions on the member hold for the same member (one join).
+            due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
+            department__members__email__gt="",
+        )
+        .exclude(Exists(submitted))
+        .annotate(
+            member=F("department__members"),
+            kind=Case(When(due_date__lt=today, then=Value(NotificationLog.Kind.OVERDUE.value)),
+                      default=Value(NotificationLog.Kind.REMINDER.value), output_field=CharField()),
+        )
+        .exclude(_opted_out("member", "reminders"))
+        .exclude(Exists(told))
+        .values("member", "kind", "pk", "year", "due_date", "indicator__name", "indicator__name_en", "region__name",
+                "region__name_en", "department__name", "department__region__name", "department__region__name_en")
+        .order_by("member", "due_date", "pk")
+    )
+
+
+def digest_recipients(key: str) -> QuerySet:
+    """Active reviewers with an address who take the weekly digest and have not had this week's."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import REVIEWER
+
+    told = NotificationLog.objects.filter(user=OuterRef("pk"), kind=NotificationLog.Kind.DIGEST, key=key)
+    return (
+        get_user_model().objects.filter(groups__name=REVIEWER, is_active=True)
+        .exclude(email="").exclude(_opted_out("pk", "reviewer_digest")).exclude(Exists(told))
+        .order_by("pk").distinct()
+    )
+
+
+def review_digest(oldest: int = 5) -> tuple[int, list[ActualVersion]]:
+    """How many figures wait for review, and the `oldest` that have waited longest. Two queries."""
+    pending = ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
+    first = pending.select_related("actual__indicator", "actual__region", "department__region").order_by(
+        "submitted_at", "pk")
+    return pending.count(), list(first[:oldest])
+
+
+def mail_addressees(user_ids) -> dict[int, tuple[str, str]]:
+    """(email, language of the mails) of each user, the default language for users who never
+    chose one. One query."""
+    from django.contrib.auth import get_user_model
+
+    language = Subquery(NotificationPreferences.objects.filter(user=OuterRef("pk")).values("language")[:1])
+    rows = get_user_model().objects.filter(pk__in=list(user_ids)).annotate(
+        mail_language=Coalesce(language, Value(NotificationPreferences._meta.get_field("language").default)),
+    ).values_list("pk", "email", "mail_language")
+    return {pk: (email, mail_language) for pk, email, mail_language in rows}

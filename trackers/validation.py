@@ -33,6 +33,12 @@ class FigureContext:
     allowed_years: tuple[int, int] | None  # the plans' periods that target this figure
     previous_value: Decimal | None  # last year's approved value, in the indicator's unit
     jump_ratio: Decimal  # a change beyond this factor either way is flagged
+    # Plausibility (DHIS2's min/max and outlier checks): what is outside is flagged, not refused.
+    whole_numbers: bool = False  # the indicator counts things one by one (家, 个, 项 …)
+    minimum: Decimal | None = None  # the indicator's plausible range, in its unit
+    maximum: Decimal | None = None
+    target_magnitude: Decimal | None = None  # the largest target for the figure, in the indicator's unit
+    target_ratio: Decimal | None = None  # a figure beyond this many times that is flagged
 
 
 @dataclass
@@ -175,6 +181,47 @@ def _check_range(value: Decimal, context: FigureContext) -> list[FieldError]:
 
 
 def _check_plausibility(value: Decimal, context: FigureContext) -> list[FieldError]:
+    """Everything that makes a figure doubtful without making it wrong: the reviewer is told."""
+    return [
+        *_check_whole(value, context), *_check_bounds(value, context), *_check_target_magnitude(value, context),
+        *_check_jump(value, context),
+    ]
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _check_whole(value: Decimal, context: FigureContext) -> list[FieldError]:
+    if not context.whole_numbers or value == value.to_integral_value():
+        return []
+    return [FieldError("value", "not_whole", _(
+        "%(unit)s counts whole things, but the figure has decimals; a reviewer will check it.")
+        % {"unit": context.indicator_unit})]
+
+
+def _check_bounds(value: Decimal, context: FigureContext) -> list[FieldError]:
+    if context.minimum is not None and value < context.minimum:
+        return [FieldError("value", "below_minimum", _(
+            "The figure is below this indicator's plausible minimum %(minimum)s %(unit)s; a reviewer will check it.")
+            % {"minimum": _plain(context.minimum), "unit": context.indicator_unit})]
+    if context.maximum is not None and value > context.maximum:
+        return [FieldError("value", "above_maximum", _(
+            "The figure is above this indicator's plausible maximum %(maximum)s %(unit)s; a reviewer will check it.")
+            % {"maximum": _plain(context.maximum), "unit": context.indicator_unit})]
+    return []
+
+
+def _check_target_magnitude(value: Decimal, context: FigureContext) -> list[FieldError]:
+    magnitude, ratio = context.target_magnitude, context.target_ratio
+    if not magnitude or ratio is None or abs(value) <= ratio * abs(magnitude):
+        return []
+    return [FieldError("value", "beyond_target", _(
+        "The figure is more than %(ratio)s times the target %(target)s %(unit)s; a reviewer will check it.")
+        % {"ratio": _plain(ratio), "target": _plain(magnitude), "unit": context.indicator_unit})]
+
+
+def _check_jump(value: Decimal, context: FigureContext) -> list[FieldError]:
     previous = context.previous_value
     if previous is None or previous == 0:
         return []
@@ -184,7 +231,7 @@ def _check_plausibility(value: Decimal, context: FigureContext) -> list[FieldErr
             FieldError(
                 "value", "implausible_jump",
                 _("The figure differs sharply from last year's approved %(previous)s; a reviewer will check it.")
-                % {"previous": format(previous.normalize(), "f")},
+                % {"previous": _plain(previous)},
             )
         ]
     return []

@@ -149,7 +149,8 @@ def test_negative_value_refused_and_money_units_convert():
     assert version.value_in_indicator_unit == Decimal("0.35")
 
 
-def test_implausible_jump_is_flagged_not_refused(target, submitter, reviewer):
+def test_implausible_jump_is_flagged_not_refused(target, submitter, reviewer, settings):
+    settings.FIGURE_TARGET_RATIO = 10_000  # the target is 1: only the jump from last year is judged here
     user, department = submitter
     year = target.plan.start_year
     first = actual_submit_figure(user=user, department=department, figure=figure(target, "100", year=year))

@@ -1,5 +1,10 @@
 """Demo users and invented yearly figures for the quick start. Everything here is labelled demo:
-the figures' Actual rows carry is_demo=True and every page shows a banner while DEMO_MODE is on.
+the figures' Actual rows carry is_demo=True, their versions origin "demo", and every page shows a
+banner while DEMO_MODE is on.
+
+The published figures (fixtures/published) come first: the ones that count are approved by the
+demo reviewer, and no figure is invented for an indicator, region and year that has a published
+figure (counted or shown only), so pages show real figures wherever there are some.
 
 The figures go through the real workflow (submitted by a department's submitter, approved by a
 reviewer), so the history, the completeness view and the dashboards have something to show.
@@ -10,7 +15,9 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -19,10 +26,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trackers import roles
-from trackers.models import Actual, ActualVersion, Department, Plan, Target
+from trackers.models import Actual, ActualVersion, Department, Plan, PublishedFigure, Target
 from trackers.quantities import convert, unit_family
 from trackers.services.actuals import FigureInput, FigureWrite, actual_approve, figures_submit
 from trackers.services.calendar import obligations_generate
+from trackers.services.notifications import notifications_held
+from trackers.services.published import published_load
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_LAST_YEAR = 2025
@@ -48,12 +57,21 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def demo_load(seed: int = 2026, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def demo_load(seed: int = 2026, fixtures_dir: Path | None = None,
+              progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """`progress` is told each step and its counts, as a line of text."""
-    say = progress or (lambda _text: None)
+    with notifications_held():  # the invented figures' approvals mail nobody
+        return _demo_load(seed, fixtures_dir, progress or (lambda _text: None))
+
+
+def _demo_load(seed: int, fixtures_dir: Path | None, say: Callable[[str], None]) -> dict[str, int]:
     users = _demo_users()
     say(f"demo users: {len(users)}")
     reviewer = users["demo-reviewer"]
+    published = _published_approved(fixtures_dir or settings.BASE_DIR / "fixtures", reviewer)
+    say(f"published figures approved: {published}")
+    # Where a source published a figure, nothing is invented, even where that figure does not count.
+    real = set(PublishedFigure.objects.values_list("indicator_id", "region_id", "year"))
     rng = random.Random(seed)
     created = 0
     for plan in Plan.objects.order_by("code"):
@@ -61,7 +79,7 @@ def demo_load(seed: int = 2026, progress: Callable[[str], None] | None = None) -
         if submitter is None:
             continue
         targets = plan.targets.select_related("indicator", "region", "baseline", "plan").order_by("key")
-        writes, seen = [], set()
+        writes, seen = [], set(real)  # where a source published a figure, nothing is invented
         for target in targets:
             writes += _demo_series(target, submitter, rng, seen)
         # Submitted together through the upload's bulk path (the same checks, a bounded number of
@@ -76,7 +94,20 @@ def demo_load(seed: int = 2026, progress: Callable[[str], None] | None = None) -
     say(f"reporting calendar 2016–{DEMO_LAST_YEAR}: {owed} figures owed")
     backdated = _backdate_demo_reviews()
     say(f"demo figures dated to the spring after their year: {backdated}")
-    return {"users": len(users), "figures": created}
+    return {"users": len(users), "figures": created, "published": published}
+
+
+def _published_approved(fixtures_dir: Path, reviewer) -> int:
+    """Load the published figures (idempotent) and approve, as the demo reviewer, those waiting
+    for review; the reviewer of a real service decides on each."""
+    published_load(fixtures_dir)
+    waiting = ActualVersion.objects.filter(origin="published", status=ActualVersion.Status.SUBMITTED,
+                                           published__isnull=False).select_related("actual")
+    approved = 0
+    for version in waiting:
+        actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
+        approved += 1
+    return approved
 
 
 def _backdate_demo_reviews() -> int:
@@ -127,7 +158,9 @@ def _user(User, username, role, password: str):
     if created:
         user.password = password
         user.first_name = "演示"
-        user.save()
+    if not user.email:  # example.org never delivers: the demo's mails are shown on the console
+        user.email = f"{username}@example.org"
+    user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
 
@@ -140,7 +173,7 @@ def _plan_departments(plan: Plan):
 
 def _demo_series(target: Target, submitter, rng: random.Random, seen: set) -> list[FigureWrite]:
     """Invent a plausible series for a target's figure; some targets run ahead, some behind.
-    `seen`: the figures (indicator, region, year) already invented in this batch."""
+    `seen`: the figures (indicator, region, year) published or already invented in this batch."""
     # Filed under a department accountable for the target, as its calendar owes it.
     department = submitter.departments.filter(answers__target=target).order_by("-answers__accountable", "pk").first()
     if department is None:
@@ -158,7 +191,7 @@ def _demo_series(target: Target, submitter, rng: random.Random, seen: set) -> li
         value = _demo_value(target, year, pace, rng)
         figure = FigureInput(
             indicator=target.indicator, region=target.region, year=year, value=value,
-            unit=target.indicator.unit, source="演示数据（虚构）/ demo data (invented)",
+            unit=target.indicator.unit, source="演示数据（虚构）/ demo data (invented)", origin="demo",
         )
         writes.append(FigureWrite(department, figure))
     return writes

@@ -8,8 +8,8 @@ A large file becomes a job that a Celery worker runs (upload_job_*), as large re
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trackers.exceptions import ConflictError, InvalidInput
 from trackers.models import Actual, ActualVersion, Department, Indicator, Region, Target, UploadJob
-from trackers.selectors import obligation_list_for
+from trackers.selectors import figure_targets, obligation_list_for
 from trackers.services.actuals import FigureInput, FiguresRefused, FigureWrite, Refusal, figures_refusals, figures_submit
 from trackers.spreadsheets import COLUMNS, SpreadsheetError, read_sheet
 
@@ -46,6 +46,8 @@ class SheetFigure:
     actual: Actual | None
     targets: list[Target]
     last_year: ActualVersion | None  # last year's approved version
+    due_date: dt.date | None = None  # the calendar's
+    state: str = ""  # kpis.core.vocabulary.WORK_STATES, where the list was read with it (selectors.work_list_for)
 
     @property
     def key(self) -> str:
@@ -84,7 +86,7 @@ class SheetFigure:
 def figure_sheet(user, year: int) -> list[SheetFigure]:
     """The figures the user's departments owe for `year`, in the calendar's order. A read: the
     calendar is drawn up when plans change and every night (services.calendar)."""
-    return _sheet_figures(list(obligation_list_for(user, year)), year)
+    return sheet_figures(list(obligation_list_for(user, year)))
 
 
 def figure_template_rows(figures: list[SheetFigure]) -> list[dict]:
@@ -106,27 +108,28 @@ def figure_template_rows(figures: list[SheetFigure]) -> list[dict]:
     ]
 
 
-def _sheet_figures(obligations, year: int) -> list[SheetFigure]:
+def sheet_figures(obligations) -> list[SheetFigure]:
+    """The owed figures of these obligations (any years) with their figures, versions, last year's
+    approved version and the targets they feed: three queries whatever their number."""
     indicator_ids = {o.indicator_id for o in obligations}
     region_ids = {o.region_id for o in obligations}
+    years = {o.year for o in obligations}
+    if not obligations:
+        return []
     actuals = {
         (a.indicator_id, a.region_id, a.year): a
         for a in Actual.objects.filter(
-            indicator_id__in=indicator_ids, region_id__in=region_ids, year__in=(year, year - 1)
+            indicator_id__in=indicator_ids, region_id__in=region_ids, year__in=years | {y - 1 for y in years}
         ).prefetch_related(Prefetch("versions", queryset=ActualVersion.objects.order_by("-number")))
     }
-    targets = defaultdict(list)
-    for target in Target.objects.filter(
-        indicator_id__in=indicator_ids, region_id__in=region_ids,
-        plan__start_year__lte=year, plan__end_year__gte=year,
-    ).select_related("plan").order_by("year", "plan__code", "key"):
-        targets[(target.indicator_id, target.region_id)].append(target)
+    targets = figure_targets((o.indicator_id, o.region_id, o.year) for o in obligations)
     return [
         SheetFigure(
-            department=o.department, indicator=o.indicator, region=o.region, year=year,
-            actual=actuals.get((o.indicator_id, o.region_id, year)),
-            targets=targets[(o.indicator_id, o.region_id)],
-            last_year=_approved(actuals.get((o.indicator_id, o.region_id, year - 1))),
+            department=o.department, indicator=o.indicator, region=o.region, year=o.year,
+            actual=actuals.get((o.indicator_id, o.region_id, o.year)),
+            targets=targets[(o.indicator_id, o.region_id, o.year)],
+            last_year=_approved(actuals.get((o.indicator_id, o.region_id, o.year - 1))),
+            due_date=o.due_date, state=getattr(o, "state", ""),
         )
         for o in obligations
     ]

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from trackers.models import NOTE_MAX_LENGTH, Department, Indicator, Region
+from kpis.core import vocabulary
+from trackers.models import NOTE_MAX_LENGTH, NOTIFICATION_LANGUAGES, Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
 from trackers.spreadsheets import plain_number, sheet_kind
@@ -100,3 +101,76 @@ class ReviewForm(forms.Form):
     lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     # No max_length here: the service refuses a long or unclean reason in words that name it.
     reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Which mails a user receives, and in which language (services.notifications)."""
+
+    reminders = forms.BooleanField(label=_("Reminders before a figure is due, and when it is overdue"), required=False)
+    returns = forms.BooleanField(label=_("When a figure I submitted is returned"), required=False)
+    approvals = forms.BooleanField(label=_("When a figure I submitted is approved"), required=False)
+    reviewer_digest = forms.BooleanField(label=_("Weekly digest of the review queue (reviewers)"), required=False)
+    language = forms.ChoiceField(label=_("Language of the mails"), choices=NOTIFICATION_LANGUAGES)
+
+    @classmethod
+    def for_preferences(cls, preferences) -> NotificationPreferencesForm:
+        return cls(initial={name: getattr(preferences, name) for name in cls.base_fields})
+
+
+class WorkFilterForm(forms.Form):
+    """The filters of "my work": state (by default what is still to do), department, year."""
+
+    TO_DO, EVERYTHING = "", "all"
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"), required=False,
+                                        to_field_name="code", empty_label=_("all"))
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments, years, state_labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [(self.TO_DO, _("to do (returned, overdue, owed)")),
+                                        *state_labels.items(), (self.EVERYTHING, _("all"))]
+        self.fields["department"].queryset = departments
+        self.fields["year"].choices = [("", _("all")), *[(year, str(year)) for year in years]]
+
+    def filters(self) -> dict:
+        """What to pass to selectors.work_list_for; every filter off for a field that is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state", self.TO_DO)
+        states = (vocabulary.WORK_TO_DO if state == self.TO_DO
+                  else tuple(vocabulary.WORK_STATES) if state == self.EVERYTHING else (state,))
+        return {"states": states, "department": data.get("department"), "year": data.get("year")}
+
+
+class _DepartmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters; all optional."""
+
+    plan = forms.ModelChoiceField(Plan.objects.none(), label=_("Plan"), required=False, to_field_name="code",
+                                  empty_label=_("all"))
+    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
+                                    empty_label=_("all"))
+    department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
+                                   to_field_name="code", empty_label=_("all"))
+    flagged = forms.ChoiceField(label=_("Flags"), required=False, choices=[
+        ("", _("all")), ("yes", _("flagged")), ("no", _("not flagged"))])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("all")), ("new", _("new figure")), ("correction", _("correction"))])
+
+    def __init__(self, *args, plans, regions, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["region"].queryset = regions
+        self.fields["department"].queryset = departments
+
+    def filters(self) -> dict:
+        """What to pass to selectors.review_queue; every filter off for a field that is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        flagged = {"yes": True, "no": False}.get(data.get("flagged", ""))
+        return {"plan": data.get("plan"), "region": data.get("region"), "department": data.get("department"),
+                "flagged": flagged, "kind": data.get("kind") or None}

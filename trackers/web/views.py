@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,19 +27,56 @@ from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
 from trackers.models import ActualVersion, UploadJob
 from trackers.selectors import (
     actual_list_for,
+    figure_targets,
     history_actor,
     plan_list,
+    published_plans,
+    review_departments,
     review_queue,
+    review_regions,
     upload_job_get_for,
     upload_job_list_for,
+    work_counts_for,
+    work_list_for,
+    work_years_for,
 )
-from trackers.services.actuals import actual_approve, actual_return, actual_submit_figure
-from trackers.services.imports import figure_sheet, figure_template_rows, figures_upload
+from trackers.services.actuals import (
+    BulkApprovalRefused,
+    actual_approve,
+    actual_return,
+    actual_submit_figure,
+    actuals_approve_unflagged,
+)
+from trackers.services.imports import figure_sheet, figure_template_rows, figures_upload, sheet_figures
 from trackers.spreadsheets import SpreadsheetError, plain_number
 
-from .forms import FigureForm, ReviewForm, UploadForm
+from .forms import FigureForm, ReviewFilterForm, ReviewForm, UploadForm, WorkFilterForm
 
 REVIEW_PAGE_SIZE = 50
+
+
+# "My work": everything owed, overdue and returned, across the years
+
+WORK_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def my_work(request):
+    _require_perm(request.user, "trackers.view_my_work")
+    user, today = request.user, timezone.localdate()
+    form = WorkFilterForm(request.GET or None, departments=user.departments.order_by("region_id", "name"),
+                          years=work_years_for(user, today=today), state_labels=labels(vocabulary.WORK_STATES))
+    filters = form.filters()
+    counts = work_counts_for(user, today=today, department=filters["department"], year=filters["year"])
+    page = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, "trackers/my_work.html", {
+        "form": form, "counts": counts, "page": page, "today": today,
+        "rows": [{"figure": figure, "current_value": plain_number(figure.current.value) if figure.current else "",
+                  "last_year_value": plain_number(figure.last_year_value)}
+                 for figure in sheet_figures(list(page))],
+        "state_labels": labels(vocabulary.WORK_STATES),
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
 
 
 # "My figures"
@@ -70,6 +107,8 @@ def _figure_submit(request):
             form.add_error(None, str(refused))
         else:
             messages.success(request, _submitted_message(version))
+            if request.GET.get("back") == "work":  # filled in from "my work": back to the list
+                return redirect("web:my-work")
             return redirect(f"{reverse('web:figures')}?year={version.actual.year}")
     return _figures_page(request, _year(request.POST), posted=form, status=status)
 
@@ -84,6 +123,12 @@ def _submitted_message(version: ActualVersion) -> str:
 
 def _figures_page(request, year: int, posted: FigureForm | None = None, status: int = 200):
     sheet = figure_sheet(request.user, year)
+    # One figure, as "my work" links to it; the year's others a click away.
+    focus = request.GET.get("figure", "")
+    if any(figure.key == focus for figure in sheet):
+        sheet = [figure for figure in sheet if figure.key == focus]
+    else:
+        focus = ""
     rows = [
         {"figure": figure, "form": posted if posted and posted.key == figure.key else FigureForm.for_figure(figure),
          "last_year_value": plain_number(figure.last_year_value),
@@ -92,7 +137,8 @@ def _figures_page(request, year: int, posted: FigureForm | None = None, status: 
     ]
     stray = posted if posted and not any(row["form"] is posted for row in rows) else None
     return _render(request, "trackers/figures.html", {
-        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray,
+        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray, "focus": focus,
+        "back": request.GET.get("back") == "work",
     }, status=status)
 
 
@@ -172,10 +218,72 @@ def _upload_job_for(request, job_id) -> UploadJob:
 @require_GET
 def review(request):
     _require_perm(request.user, "trackers.review_figure")
-    page = Paginator(review_queue(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"version": v, "value": plain_number(v.value), "last_year_value": plain_number(v.last_year_value)}
-            for v in page]
-    return _render(request, "trackers/review.html", {"page": page, "rows": rows})
+    form = _review_filters(request.GET or None)
+    queue = review_queue(request.user, **form.filters())
+    page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, "trackers/review.html", {
+        "page": page, "rows": _review_rows(list(page)), "form": form,
+        "bulk": request.user.has_perm("trackers.approve_in_bulk"),
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+def _review_filters(data) -> ReviewFilterForm:
+    return ReviewFilterForm(data, plans=published_plans().order_by("region__code", "start_year", "code"),
+                            regions=review_regions(), departments=review_departments())
+
+
+def _review_rows(versions: list[ActualVersion]) -> list[dict]:
+    targets = figure_targets((v.actual.indicator_id, v.actual.region_id, v.actual.year) for v in versions)
+    return [{"version": v, "value": plain_number(v.value), "last_year_value": plain_number(v.last_year_value),
+             "replaced_value": plain_number(v.replaced_value),
+             "targets": targets[(v.actual.indicator_id, v.actual.region_id, v.actual.year)]}
+            for v in versions]
+
+
+@login_required
+@require_POST
+def review_bulk(request):
+    """Approve the checked unflagged figures: first a page that lists them and asks to confirm,
+    then, confirmed, all of them in one transaction or none."""
+    _require_perm(request.user, "trackers.approve_in_bulk")
+    approvals = _approvals(request.POST.getlist("version"))
+    if not approvals:
+        messages.error(request, _("Choose the figures to approve."))
+        return redirect("web:review")
+    if request.POST.get("confirm") != "yes":
+        return _review_bulk_confirmation(request, approvals)
+    try:
+        approved = actuals_approve_unflagged(user=request.user, approvals=approvals)
+    except BulkApprovalRefused as refused:
+        figure = refused.version.actual if refused.version else "—"
+        messages.error(request, _("Nothing was approved: %(figure)s: %(reason)s") % {
+            "figure": figure, "reason": refused.error})
+    else:
+        messages.success(request, ngettext("Approved %(count)s figure.", "Approved %(count)s figures.",
+                                           len(approved)) % {"count": len(approved)})
+    return redirect("web:review")
+
+
+def _approvals(values: list[str]) -> list[tuple[int, int]]:
+    """The checked figures as (version id, lock version seen), from "id:lock"; bad ones ignored."""
+    approvals = {}
+    for value in values[:REVIEW_PAGE_SIZE * 4]:
+        version_id, _sep, lock = value.partition(":")
+        if version_id.isdigit() and lock.isdigit() and len(version_id) < 12 and len(lock) < 12:
+            approvals[int(version_id)] = int(lock)
+    return list(approvals.items())
+
+
+def _review_bulk_confirmation(request, approvals: list[tuple[int, int]]):
+    locks = dict(approvals)
+    found = list(review_queue(request.user).filter(pk__in=list(locks)))
+    # Flagged ones want a look of their own; figures no longer waiting (or one's own) are not offered.
+    chosen = [v for v in found if not v.flagged]
+    left_out = len(locks) - len(chosen)
+    rows = _review_rows(chosen)
+    for row in rows:
+        row["lock"] = locks[row["version"].pk]
+    return _render(request, "trackers/review_bulk.html", {"rows": rows, "left_out": left_out})
 
 
 @login_required

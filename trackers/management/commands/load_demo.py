@@ -12,11 +12,13 @@ from kpis.models import RecomputeRequest
 from kpis.services import snapshots_recompute
 from trackers.models import Target
 from trackers.services.demo import DEMO_PASSWORD, demo_load, demo_logins
+from trackers.services.published import PublishedFiguresRefused
 
 
 class Command(BaseCommand):
     help = (
-        "Create demo users and invented yearly figures (labelled demo), then progress snapshots "
+        "Load the published figures and approve the counting ones as the demo reviewer, create demo users and "
+        "invented yearly figures (labelled demo) where no published figure exists, then progress snapshots "
         "for mid-year dates and today, printing a line per step. Refused unless DEMO_MODE is on."
     )
 
@@ -33,7 +35,10 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             last_request = RecomputeRequest.objects.aggregate(last=Max("pk"))["last"] or 0
-            counts = demo_load(progress=say)
+            try:
+                counts = demo_load(progress=say)
+            except PublishedFiguresRefused as refused:
+                raise CommandError(str(refused)) from refused
             # Each demo approval owes a recomputation of today (the outbox); the snapshots below
             # cover every target on every date at once, so those requests are closed, not run one
             # by one (that was most of load_demo's two minutes).
@@ -46,7 +51,7 @@ class Command(BaseCommand):
         for as_of in [*dates, today]:
             written = snapshots_recompute(targets, as_of, scope="demo")
             say(f"progress snapshots as of {as_of}: {written} targets")
-        say(f"done: demo users {counts['users']}, demo figures {counts['figures']}, "
-            f"snapshots for {len(dates) + 1} dates")
+        say(f"done: demo users {counts['users']}, published figures approved {counts['published']}, "
+            f"demo figures {counts['figures']}, snapshots for {len(dates) + 1} dates")
         for username, role in demo_logins():
             self.stdout.write(f"  login {username} ({role}), password {DEMO_PASSWORD}")
