@@ -95,6 +95,9 @@ def test_names_in_english_where_the_data_has_them(client):
     client.cookies["django_language"] = "en"
     html = client.get(f"/dashboards/targets/{target.pk}/").content.decode()
     assert target.indicator.name_en and f"<h1>{target.indicator.name_en}" in html
+    plan = client.get("/dashboards/plans/shenzhen-health-2022-2025/").content.decode()
+    assert '<h1><span lang="zh-Hans" class="zh-fallback"' in plan  # plans have Chinese titles only: marked
+    assert "Shenzhen" in plan  # the region's English name
     client.cookies["django_language"] = "zh-hans"
     html = client.get(f"/dashboards/targets/{target.pk}/").content.decode()
     assert f"<h1>{target.indicator.name}" in html

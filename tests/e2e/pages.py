@@ -57,7 +57,7 @@ def pages(ids: dict) -> list[Page]:
         Page("upload-job", f"/figures/upload/jobs/{ids['upload_job']}/", "submitter", "#job"),
         Page("history", f"/figures/{actual}/history/", "submitter", "main table"),
         Page("review", "/review/", "reviewer", "main"),
-        Page("completeness", "/completeness/?year=2024", "submitter", "main"),
+        Page("completeness", "/dashboards/completeness/?year=2024", "submitter", "main"),  # /completeness/ redirects here
         Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
         Page("overview", "/dashboards/", "leader", f"[data-figure=status-figure] {PLOT}"),
         Page("plan", f"/dashboards/plans/{plan}/", "leader", f"[data-figure=progress-figure] {PLOT}"),

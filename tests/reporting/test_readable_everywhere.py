@@ -73,7 +73,7 @@ def role_pages(world) -> dict[str, list[str]]:
         roles.AUDITOR: ["/", *dashboards, "/reports/", history],
         roles.SUBMITTER: ["/my-work/", "/my-work/?state=all", "/figures/?year=2023", "/figures/?year=2024", "/figures/upload/",
                           "/dashboards/completeness/?year=2023", history],
-        roles.REVIEWER: ["/", "/review/", "/review/?flagged=yes", history, *dashboards],
+        roles.REVIEWER: ["/", "/review/", "/review/?flagged=yes", history, "/intake/", "/intake/regions/", *dashboards],
     }
 
 

@@ -40,7 +40,7 @@ def test_a_plan_picked_from_the_select_is_the_scope(client, auditor):
 
 
 def test_a_department_picked_from_its_list_is_the_scope(client, auditor):
-    department = Department.objects.filter(led_targets__plan__code=SHENZHEN_PLAN).first()
+    department = Department.objects.filter(answers__target__plan__code=SHENZHEN_PLAN).first()
     response = client.post("/reports/", {"scope_type": "department", "department": department.code,
                                          "as_of": AS_OF, "format": "csv"})
     assert response.status_code == 200

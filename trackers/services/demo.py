@@ -28,7 +28,7 @@ from django.utils import timezone
 from trackers import roles
 from trackers.models import Actual, ActualVersion, Department, Plan, PublishedFigure, Target
 from trackers.quantities import convert, unit_family
-from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
+from trackers.services.actuals import FigureInput, FigureWrite, actual_approve, figures_submit
 from trackers.services.calendar import obligations_generate
 from trackers.services.notifications import notifications_held
 from trackers.services.published import published_load
@@ -69,7 +69,7 @@ def _demo_load(seed: int, fixtures_dir: Path | None, say: Callable[[str], None])
     say(f"demo users: {len(users)}")
     reviewer = users["demo-reviewer"]
     published = _published_approved(fixtures_dir or settings.BASE_DIR / "fixtures", reviewer)
-    say(f"published figures approved by the demo reviewer: {published}")
+    say(f"published figures approved: {published}")
     # Where a source published a figure, nothing is invented, even where that figure does not count.
     real = set(PublishedFigure.objects.values_list("indicator_id", "region_id", "year"))
     rng = random.Random(seed)
@@ -78,11 +78,18 @@ def _demo_load(seed: int, fixtures_dir: Path | None, say: Callable[[str], None])
         submitter = users.get(PLAN_SUBMITTERS.get(plan.code, ""))
         if submitter is None:
             continue
-        before = created
         targets = plan.targets.select_related("indicator", "region", "baseline", "plan").order_by("key")
+        writes, seen = [], set(real)  # where a source published a figure, nothing is invented
         for target in targets:
-            created += _demo_series(target, submitter, reviewer, rng, real)
-        say(f"demo figures for {plan.code}: {created - before} submitted and approved")
+            writes += _demo_series(target, submitter, rng, seen)
+        # Submitted together through the upload's bulk path (the same checks, a bounded number of
+        # queries), then approved one by one as a reviewer does.
+        versions = figures_submit(user=submitter, writes=writes)
+        for version in versions:
+            actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
+        Actual.objects.filter(pk__in=[version.actual_id for version in versions]).update(is_demo=True)
+        created += len(versions)
+        say(f"demo figures for {plan.code}: {len(versions)} submitted and approved")
     owed = sum(obligations_generate(year) for year in range(2016, DEMO_LAST_YEAR + 1))
     say(f"reporting calendar 2016–{DEMO_LAST_YEAR}: {owed} figures owed")
     backdated = _backdate_demo_reviews()
@@ -164,31 +171,30 @@ def _plan_departments(plan: Plan):
     return set(answering) | set(plan.coordinating_departments.all())
 
 
-def _demo_series(target: Target, submitter, reviewer, rng: random.Random, real: set[tuple]) -> int:
-    """Invent a plausible series for a target's figure; some targets run ahead, some behind."""
+def _demo_series(target: Target, submitter, rng: random.Random, seen: set) -> list[FigureWrite]:
+    """Invent a plausible series for a target's figure; some targets run ahead, some behind.
+    `seen`: the figures (indicator, region, year) published or already invented in this batch."""
     # Filed under a department accountable for the target, as its calendar owes it.
     department = submitter.departments.filter(answers__target=target).order_by("-answers__accountable", "pk").first()
     if department is None:
-        return 0
+        return []
     pace = Decimal(str(rng.choice([0.7, 0.85, 0.95, 1.0, 1.05, 1.15])))
     first_year = target.plan.start_year
     last_year = min(target.year, DEMO_LAST_YEAR)
-    created = 0
+    reported = set(Actual.objects.filter(indicator=target.indicator, region=target.region).values_list("year", flat=True))
+    writes = []
     for year in range(first_year, last_year + 1):
-        if (target.indicator_id, target.region_id, year) in real:
+        key = (target.indicator_id, target.region_id, year)
+        if year in reported or key in seen:
             continue
-        if Actual.objects.filter(indicator=target.indicator, region=target.region, year=year).exists():
-            continue
+        seen.add(key)
         value = _demo_value(target, year, pace, rng)
         figure = FigureInput(
             indicator=target.indicator, region=target.region, year=year, value=value,
             unit=target.indicator.unit, source="演示数据（虚构）/ demo data (invented)", origin="demo",
         )
-        version = actual_submit_figure(user=submitter, department=department, figure=figure)
-        actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
-        Actual.objects.filter(pk=version.actual_id).update(is_demo=True)
-        created += 1
-    return created
+        writes.append(FigureWrite(department, figure))
+    return writes
 
 
 def _demo_value(target: Target, year: int, pace: Decimal, rng: random.Random) -> Decimal:

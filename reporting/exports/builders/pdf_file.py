@@ -15,7 +15,16 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext
 
 from ..report import GapReport, Generation
-from .tables import LATEST_KIND_LABELS, NUMERIC_KINDS, ORIGIN_LABELS, Column, about_rows, display_for_people, heading, tables
+from .tables import (
+    LATEST_KIND_LABELS,
+    NUMERIC_KINDS,
+    ORIGIN_LABELS,
+    Column,
+    about_rows,
+    display_for_people,
+    heading,
+    tables,
+)
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_REGULAR = FONT_DIR / "NotoSansCJK-Regular.ttc"

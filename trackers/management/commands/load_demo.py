@@ -52,7 +52,6 @@ class Command(BaseCommand):
             written = snapshots_recompute(targets, as_of, scope="demo")
             say(f"progress snapshots as of {as_of}: {written} targets")
         say(f"done: demo users {counts['users']}, published figures approved {counts['published']}, "
-            f"demo figures {counts['figures']}, "
-            f"snapshots for {len(dates) + 1} dates")
+            f"demo figures {counts['figures']}, snapshots for {len(dates) + 1} dates")
         for username, role in demo_logins():
             self.stdout.write(f"  login {username} ({role}), password {DEMO_PASSWORD}")
