@@ -120,12 +120,12 @@ def test_bulk_approval_asks_first_then_approves_all(client, reviewer, queue):
     assert confirm.status_code == 200
     assert status(queue["correction"]) == status(queue["new"]) == "submitted"  # nothing yet
     html = confirm.content.decode()
-    assert "Approve 2 figures" in html and 'name="confirm" value="yes"' in html
+    assert "Approve figures: 2" in html and 'name="confirm" value="yes"' in html
     assert 'class="num replaced">3 家' in html and "1200亿元" in html  # the context again
 
     done = client.post("/review/bulk/", {"version": chosen, "confirm": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert "Approved 2 figures." in done.content.decode()
+    assert "Figures approved: 2." in done.content.decode()
     assert status(queue["correction"]) == status(queue["new"]) == "approved"
     assert ActualVersion.objects.get(pk=queue["new"].pk).reviewed_by == reviewer
 
@@ -137,7 +137,7 @@ def test_the_confirmation_leaves_out_flagged_figures(client, reviewer, queue):
                           HTTP_ACCEPT_LANGUAGE="en")
 
     assert [row["version"].pk for row in confirm.context["rows"]] == [queue["new"].pk]
-    assert "1 checked figure is left out" in confirm.content.decode()
+    assert "Checked figures left out (flagged, no longer waiting for review, or your own): 1" in confirm.content.decode()
 
 
 def test_a_flagged_figure_sent_anyway_approves_nothing(client, reviewer, queue):

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -260,8 +260,7 @@ def review_bulk(request):
         messages.error(request, _("Nothing was approved: %(figure)s: %(reason)s") % {
             "figure": figure, "reason": refused.error})
     else:
-        messages.success(request, ngettext("Approved %(count)s figure.", "Approved %(count)s figures.",
-                                           len(approved)) % {"count": len(approved)})
+        messages.success(request, _("Figures approved: %(count)s.") % {"count": len(approved)})
     return redirect("web:review")
 
 
