@@ -202,3 +202,13 @@ def test_the_queue_reads_a_bounded_number_of_queries_whatever_the_rows(client, r
     with django_assert_max_num_queries(len(few)):
         response = client.get("/review/", {"department": "q-large"})
     assert len(response.context["rows"]) == 50 and response.context["page"].paginator.count == 60
+
+
+def test_the_last_approved_value_may_be_of_an_earlier_year(client, reviewer, queue):
+    """2024 has no approved 2023 beside it: the queue shows 2022's, and says which year."""
+    later = submit(queue["cz_user"], queue["correction"].department, queue["chaozhou"], 2024, "4")
+    client.force_login(reviewer)
+
+    row = row_html(client.get("/review/").content.decode(), later)
+
+    assert 'class="num last-year">3 家<br><span class="hint">2022</span>' in row
