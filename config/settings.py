@@ -237,6 +237,22 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=20_000)
 # during the request: about 1,700 CSV or 4,000 XLSX rows, a second or two of work (benchmarks/README.md).
 UPLOAD_ASYNC_BYTES = env.int("UPLOAD_ASYNC_BYTES", default=128 * 1024)
 
+# Mail (notifications: trackers.services.notifications). EMAIL_URL names the backend and server
+# (django-environ): console by default, so the demo prints its mails; smtp://host:port in compose
+# (the mailpit catcher) and production. A server that does not answer in EMAIL_TIMEOUT seconds
+# fails the send (the task retries) instead of holding a worker.
+# Parts the URL leaves out (None) keep Django's defaults.
+vars().update({k: v for k, v in env.email_url("EMAIL_URL", default="consolemail://").items() if v is not None})
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="规划目标跟踪 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in mails are absolute: the address people open the service at.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A reminder goes out this many days before a figure's due date, and another once it is overdue.
+NOTIFY_REMINDER_DAYS = env.int("NOTIFY_REMINDER_DAYS", default=14)
+# At most this many mails per run of a reminder or digest job; the job queues its next part itself.
+NOTIFY_BATCH_MAX = env.int("NOTIFY_BATCH_MAX", default=500)
+
 # Brute-force protection on every login (form, admin, API basic auth): after
 # AXES_FAILURE_LIMIT failures for one username from one address, refuse for AXES_COOLOFF_HOURS.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -77,7 +77,9 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go
 
     series: year, value (as counted), reported (as reported). target: unit, target_year, value,
     low, high, baseline_year, baseline_value, trajectory [(year, value)], projection
-    ((year, value), (year, value)) or None, cumulative. Every number comes from the core."""
+    ((year, value), (year, value)) or None, cumulative, shown [(year, value, text)]: published
+    figures that do not count, drawn apart. series may carry kind and publisher for the hover.
+    Every number comes from the core."""
     unit = target["unit"]
     figure = go.Figure()
     years = [year for year, _value in target.get("trajectory") or []] or [target["start_year"], target["target_year"]]
@@ -103,9 +105,20 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go
         figure.add_scatter(name=labels["baseline"], x=[target["baseline_year"]], y=[target["baseline_value"]],
                            mode="markers", marker={"symbol": "square", "size": 11, "color": "#6e7781"})
     if not series.empty:
+        # The hover names each point's kind of figure (submitted, published, demo) and its source.
+        kinds = list(series["kind"]) if "kind" in series else [""] * len(series)
+        sources = list(series["publisher"]) if "publisher" in series else [""] * len(series)
         figure.add_scatter(name=labels["actual"], x=list(series["year"]), y=list(series["value"]),
                            mode="lines+markers+text", text=[_number(v) for v in series["value"]],
-                           textposition="bottom right", line={"color": "#0969da", "width": 3}, meta="actual")
+                           textposition="bottom right", line={"color": "#0969da", "width": 3}, meta="actual",
+                           customdata=[[kind, source] for kind, source in zip(kinds, sources)],
+                           hovertemplate=f"%{{x}}: %{{y}}{unit}<br>{labels.get('kind', '')}: %{{customdata[0]}}"
+                                         "<br>%{customdata[1]}<extra></extra>")
+    if target.get("shown"):
+        years, values, texts = zip(*target["shown"])
+        figure.add_scatter(name=labels["shown"], x=list(years), y=list(values), mode="markers",
+                           marker={"symbol": "x-open", "size": 12, "color": "#9a6700"}, meta="shown",
+                           text=list(texts), hovertemplate=f"%{{x}}: %{{text}}<br>{labels['shown']}<extra></extra>")
     if target.get("projection"):
         (start_year, start_value), (end_year, end_value) = target["projection"]
         figure.add_scatter(name=labels["projection"], x=[start_year, end_year], y=[start_value, end_value],

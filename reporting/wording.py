@@ -17,6 +17,15 @@ def milestone_state_labels() -> dict[str, str]:
     return labels(vocabulary.MILESTONE_STATE_LABELS)
 
 
+def figure_origin_labels() -> dict[str, str]:
+    """The kind of each figure (submitted by a department, published, demo data)."""
+    return labels(vocabulary.FIGURE_ORIGINS)
+
+
+def published_standing_labels() -> dict[str, str]:
+    return labels(vocabulary.PUBLISHED_STANDINGS)
+
+
 def latest_value_kind(basis: str) -> str:
     """What a snapshot's latest value is: for a cumulative target the running total (累计) of the
     yearly additions since the plan began, for the others the figure of that year."""

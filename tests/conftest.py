@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.factories import UserFactory, submitter_for
+from tests.mail import smtp_down, smtp_server  # noqa: F401 - a real SMTP server (aiosmtpd) for any test
 from trackers import roles
 from trackers.models import Target
 

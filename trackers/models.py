@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -514,6 +515,9 @@ class Actual(models.Model):
         return f"{self.indicator.name} {self.region} {self.year}"
 
 
+FigureOrigin = text_choices("FigureOrigin", vocabulary.FIGURE_ORIGINS)
+
+
 class ActualVersion(models.Model):
     """One version of a figure. Approved versions are never changed: a correction is a new one."""
 
@@ -549,6 +553,10 @@ class ActualVersion(models.Model):
     correction_reason = note_field(_("reason for correction"), blank=True)
     flagged = models.BooleanField(_("flagged for review"), default=False)
     flag_reason = models.TextField(_("flag reason"), blank=True)
+    # Which kind of figure this version is; a department's correction of a published figure is
+    # a new version, "submitted".
+    origin = models.CharField(_("kind of figure"), max_length=16, choices=FigureOrigin.choices,
+                              default=FigureOrigin.SUBMITTED)
     history = HistoricalRecords()
 
     class Meta:
@@ -589,12 +597,115 @@ class ActualVersion(models.Model):
             at_most("source", NOTE_MAX_LENGTH, "actual_version_source_length"),
             at_most("return_reason", NOTE_MAX_LENGTH, "actual_version_return_reason_length"),
             at_most("correction_reason", NOTE_MAX_LENGTH, "actual_version_correction_reason_length"),
+            models.CheckConstraint(condition=one_of("origin", vocabulary.FIGURE_ORIGINS), name="actual_version_origin_valid"),
         ]
         # selectors.counting_versions: the latest approval of a figure by a date.
         indexes = [models.Index(fields=["actual", "approved_at"], name="actual_version_approved")]
 
     def __str__(self):
         return f"{self.actual} v{self.number}"
+
+
+class PublishedFigure(models.Model):
+    """A figure a public page states about what happened, with its citation: the page's address,
+    publisher, date and title, and the exact sentence it was read from (fixtures/published,
+    loaded by trackers.services.published). The value is stored as the source states it, its
+    qualifier (超过, 约) and range kept, never estimated.
+
+    A figure whose scope matches its target's indicator is submitted for review as a version of
+    the figure (`version`, origin "published") and counts once a reviewer approves it; any other
+    is kept here only, shown beside the target and never counted (`standing` says why)."""
+
+    Measure = text_choices("Measure", vocabulary.PUBLISHED_MEASURES)
+    Qualifier = text_choices("Qualifier", vocabulary.BASELINE_QUALIFIERS)
+    SourceKind = text_choices("SourceKind", vocabulary.PUBLISHED_SOURCE_KINDS)
+    Standing = text_choices("Standing", vocabulary.PUBLISHED_STANDINGS)
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="published_figures")
+    key = models.SlugField(_("key"), max_length=96)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="published_figures"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="published_figures")
+    year = models.PositiveSmallIntegerField(_("year"))
+    target_keys = models.JSONField(_("targets"), default=list, help_text=_("Keys of the plan's targets it is evidence for."))
+    measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
+    cumulative_since = models.PositiveSmallIntegerField(_("cumulative since"), null=True, blank=True)
+    value = models.DecimalField(_("value"), **AMOUNT)
+    value_high = models.DecimalField(_("upper value"), null=True, blank=True, **AMOUNT)
+    unit = models.CharField(_("unit"), max_length=16)
+    value_in_indicator_unit = models.DecimalField(_("value in the indicator's unit"), **AMOUNT)
+    value_high_in_indicator_unit = models.DecimalField(
+        _("upper value in the indicator's unit"), null=True, blank=True, **AMOUNT
+    )
+    value_text = models.CharField(_("value as written"), max_length=64)
+    qualifier = models.CharField(_("qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
+    scope = models.CharField(_("scope"), max_length=255, help_text=_("What the source says it measures, in its words."))
+    scope_matches = models.BooleanField(_("scope matches the target's indicator"))
+    scope_note = models.TextField(_("scope note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    source_url = models.CharField(_("source address"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=255)
+    source_kind = models.CharField(_("kind of source"), max_length=16, choices=SourceKind.choices)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    sentence = models.TextField(_("sentence"), max_length=NOTE_MAX_LENGTH, help_text=_("Verbatim, as the page gives it."))
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    standing = models.CharField(_("standing"), max_length=16, choices=Standing.choices)
+    version = models.OneToOneField(
+        ActualVersion, verbose_name=_("version submitted"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="published",
+    )
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
+        ordering = ["indicator_id", "region_id", "year", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="published_figure_unique_key_in_plan"),
+            # No figure without the address it was read from and the sentence that states it.
+            models.CheckConstraint(
+                condition=Q(source_url__startswith="http://") | Q(source_url__startswith="https://"),
+                name="published_figure_has_url",
+            ),
+            models.CheckConstraint(condition=~Q(sentence=""), name="published_figure_has_sentence"),
+            models.CheckConstraint(condition=~Q(publisher=""), name="published_figure_has_publisher"),
+            models.CheckConstraint(condition=~Q(title=""), name="published_figure_has_title"),
+            models.CheckConstraint(condition=~Q(value_text=""), name="published_figure_has_value_text"),
+            models.CheckConstraint(condition=Q(scope_matches=True) | ~Q(scope_note=""),
+                                   name="published_figure_mismatch_has_note"),
+            # Only a figure whose scope matches is submitted; every other is shown, never counted.
+            models.CheckConstraint(
+                condition=(Q(standing="submitted", scope_matches=True, version__isnull=False)
+                           | (~Q(standing="submitted") & Q(version__isnull=True))),
+                name="published_figure_submitted_has_version",
+            ),
+            models.CheckConstraint(condition=Q(scope_matches=True) | Q(standing="scope_differs"),
+                                   name="published_figure_mismatch_shown_only"),
+            models.CheckConstraint(condition=Q(value_high__isnull=True) | Q(value_high__gt=F("value")),
+                                   name="published_figure_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(measure="cumulative", cumulative_since__isnull=False)
+                | (~Q(measure="cumulative") & Q(cumulative_since__isnull=True)),
+                name="published_figure_cumulative_since",
+            ),
+            models.CheckConstraint(condition=one_of("measure", vocabulary.PUBLISHED_MEASURES),
+                                   name="published_figure_measure_valid"),
+            models.CheckConstraint(condition=one_of("qualifier", vocabulary.BASELINE_QUALIFIERS),
+                                   name="published_figure_qualifier_valid"),
+            models.CheckConstraint(condition=one_of("source_kind", vocabulary.PUBLISHED_SOURCE_KINDS),
+                                   name="published_figure_source_kind_valid"),
+            models.CheckConstraint(condition=one_of("standing", vocabulary.PUBLISHED_STANDINGS),
+                                   name="published_figure_standing_valid"),
+            at_most("scope_note", NOTE_MAX_LENGTH, "published_figure_scope_note_length"),
+            at_most("sentence", NOTE_MAX_LENGTH, "published_figure_sentence_length"),
+            at_most("note", NOTE_MAX_LENGTH, "published_figure_note_length"),
+        ]
+        # The target page and reports read them by figure (indicator x region).
+        indexes = [models.Index(fields=["indicator", "region", "year"], name="published_figure_figure")]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.region} {self.year}: {self.value_text}"
 
 
 class ReportingObligation(models.Model):
@@ -853,3 +964,64 @@ class UploadJob(models.Model):
     @property
     def stage_label(self) -> str:
         return str(self.STAGES.get(self.stage, self.stage))
+
+
+# Notifications by email (services.notifications). Who gets which mail, in which language.
+
+NOTIFICATION_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # names in their own language
+
+
+class NotificationPreferences(models.Model):
+    """What mail one user wants. A user without a row gets every kind, in Chinese (the defaults)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    reminders = models.BooleanField(_("reminders before the due date and when overdue"), default=True)
+    returns = models.BooleanField(_("when a figure of mine is returned"), default=True)
+    approvals = models.BooleanField(_("when a figure of mine is approved"), default=True)
+    reviewer_digest = models.BooleanField(_("weekly digest of the review queue (reviewers)"), default=True)
+    language = models.CharField(_("language of the mails"), max_length=16, choices=NOTIFICATION_LANGUAGES,
+                                default="zh-hans")
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(condition=one_of("language", [code for code, _name in NOTIFICATION_LANGUAGES]),
+                                   name="notification_preferences_language_valid"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class NotificationLog(models.Model):
+    """One mail sent (or being sent) to one user about one thing. The unique (user, kind, key) is
+    what keeps a reminder from going out twice, even when two workers run the same job: the
+    sender claims its rows first and mails only the rows its own run inserted (`run`)."""
+
+    Kind = text_choices("Kind", vocabulary.NOTIFICATION_KINDS)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # What the mail is about: "obligation-<id>", "figure-<actual id>-<lock version>", a week "2026-W49".
+    key = models.CharField(_("what it is about"), max_length=64)
+    run = models.UUIDField(_("sending run"), editable=False)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notification_log_once"),
+            models.CheckConstraint(condition=one_of("kind", vocabulary.NOTIFICATION_KINDS),
+                                   name="notification_log_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["run"], name="notification_log_run")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.key}"

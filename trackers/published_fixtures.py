@@ -15,11 +15,14 @@ from pathlib import Path
 
 import yaml
 
+from kpis.core import vocabulary
+
 from .quantities import MONEY_FACTORS, Quantity, UnitError, convert, is_known_unit, parse_quantity
 
-QUALIFIERS = {"exact", "over", "about", "at_least", "under"}
-MEASURES = {"level", "annual_addition", "cumulative"}
-SOURCE_KINDS = {"government", "state_media", "other_media", "research", "commercial"}
+# The vocabularies are the database's (kpis.core.vocabulary): one list of codes for both.
+QUALIFIERS = set(vocabulary.BASELINE_QUALIFIERS)
+MEASURES = set(vocabulary.PUBLISHED_MEASURES)
+SOURCE_KINDS = set(vocabulary.PUBLISHED_SOURCE_KINDS)
 # Which measures can stand for a target of each basis (plan fixture `basis`).
 MEASURES_FOR_BASIS = {
     "level": {"level"},

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from kpis.core import vocabulary
@@ -23,6 +23,8 @@ from .models import (
     DraftTarget,
     Indicator,
     Milestone,
+    NotificationLog,
+    NotificationPreferences,
     Plan,
     Region,
     ReportingObligation,
@@ -425,6 +427,11 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     )
 
 
+# A figure counts as submitted once a version of it was sent for review, whatever came after
+# (approved, or approved and since corrected). The completeness page and the reminders read this.
+SUBMITTED_STATUSES = tuple(s.value for s in (ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED,
+                                              ActualVersion.Status.SUPERSEDED))
+
 COMPLETENESS_SQL = """
 WITH figures AS (
     SELECT DISTINCT t.indicator_id, t.region_id, t.plan_id
@@ -435,7 +442,7 @@ WITH figures AS (
     SELECT o.department_id, o.indicator_id, o.region_id, o.due_date,
         EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
                 WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
-                  AND v.status IN ('submitted', 'approved', 'superseded')) AS submitted,
+                  AND v.status IN (%s, %s, %s)) AS submitted,
         EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
                 WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
                   AND v.approved_at IS NOT NULL) AS approved
@@ -460,7 +467,7 @@ def completeness(year: int, today: dt.date | None = None) -> list[dict]:
     """
     today = today or timezone.localdate()
     with connection.cursor() as cursor:
-        cursor.execute(COMPLETENESS_SQL, [year, year, year, today])
+        cursor.execute(COMPLETENESS_SQL, [year, year, *SUBMITTED_STATUSES, year, today])
         counts = cursor.fetchall()
     plans = Plan.objects.in_bulk({plan_id for plan_id, *_rest in counts})
     departments = Department.objects.in_bulk({department_id for _plan, department_id, *_rest in counts})
@@ -587,3 +594,82 @@ def upload_job_get_for(user, job_id) -> UploadJob | None:
 
 def upload_job_list_for(user, limit: int = 5) -> list[UploadJob]:
     return list(UploadJob.objects.defer("content").filter(requested_by=user)[:limit])
+
+
+# Notifications: who is told what (services.notifications sends the mails). Each read is one
+# query whatever the number of users and figures.
+
+def notification_preferences_for(user) -> NotificationPreferences:
+    """The user's preferences; the defaults (everything on, Chinese), unsaved, if never set."""
+    return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(user=user)
+
+
+def _opted_out(user_ref: str, switch: str) -> Exists:
+    return Exists(NotificationPreferences.objects.filter(user=OuterRef(user_ref), **{switch: False}))
+
+
+def reminders_owed(today: dt.date, days: int) -> QuerySet:
+    """What each person is to be reminded of: the obligations of the reporting calendar whose
+    figure is not submitted yet (SUBMITTED_STATUSES) and is due within `days` ("reminder") or
+    overdue ("overdue"), for every active member with an address of the department that owes it,
+    unless they turned reminders off or were already told (NotificationLog, key
+    "obligation-<id>"). Rows as dicts, ordered by member then due date."""
+    submitted = ActualVersion.objects.filter(
+        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"),
+        status__in=SUBMITTED_STATUSES,
+    )
+    told = NotificationLog.objects.filter(
+        user=OuterRef("member"), kind=OuterRef("kind"),
+        key=Concat(Value("obligation-"), Cast(OuterRef("pk"), CharField())),
+    )
+    return (
+        ReportingObligation.objects.filter(
+            # One filter() call: the conditions on the member hold for the same member (one join).
+            due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
+            department__members__email__gt="",
+        )
+        .exclude(Exists(submitted))
+        .annotate(
+            member=F("department__members"),
+            kind=Case(When(due_date__lt=today, then=Value(NotificationLog.Kind.OVERDUE.value)),
+                      default=Value(NotificationLog.Kind.REMINDER.value), output_field=CharField()),
+        )
+        .exclude(_opted_out("member", "reminders"))
+        .exclude(Exists(told))
+        .values("member", "kind", "pk", "year", "due_date", "indicator__name", "indicator__unit", "region__name",
+                "department__name")
+        .order_by("member", "due_date", "pk")
+    )
+
+
+def digest_recipients(key: str) -> QuerySet:
+    """Active reviewers with an address who take the weekly digest and have not had this week's."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import REVIEWER
+
+    told = NotificationLog.objects.filter(user=OuterRef("pk"), kind=NotificationLog.Kind.DIGEST, key=key)
+    return (
+        get_user_model().objects.filter(groups__name=REVIEWER, is_active=True)
+        .exclude(email="").exclude(_opted_out("pk", "reviewer_digest")).exclude(Exists(told))
+        .order_by("pk").distinct()
+    )
+
+
+def review_digest(oldest: int = 5) -> tuple[int, list[ActualVersion]]:
+    """How many figures wait for review, and the `oldest` that have waited longest. Two queries."""
+    pending = ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
+    first = pending.select_related("actual__indicator", "actual__region", "department").order_by("submitted_at", "pk")
+    return pending.count(), list(first[:oldest])
+
+
+def mail_addressees(user_ids) -> dict[int, tuple[str, str]]:
+    """(email, language of the mails) of each user, the default language for users who never
+    chose one. One query."""
+    from django.contrib.auth import get_user_model
+
+    language = Subquery(NotificationPreferences.objects.filter(user=OuterRef("pk")).values("language")[:1])
+    rows = get_user_model().objects.filter(pk__in=list(user_ids)).annotate(
+        mail_language=Coalesce(language, Value(NotificationPreferences._meta.get_field("language").default)),
+    ).values_list("pk", "email", "mail_language")
+    return {pk: (email, mail_language) for pk, email, mail_language in rows}

@@ -154,3 +154,43 @@ REVISION_CHANGES = {
     "added": gettext_noop("added"),
     "removed": gettext_noop("removed"),
 }
+
+# What kind of figure a version is: a department's submission, a figure read from a published
+# source (trackers.services.published), or invented demo data (trackers.services.demo). Pages
+# and reports say which beside every point.
+FIGURE_ORIGINS = {
+    "submitted": gettext_noop("submitted by a department"),
+    "published": gettext_noop("published figure"),
+    "demo": gettext_noop("demo data"),
+}
+
+# A published figure (fixtures/published, SCHEMA.md): what it measures, who published it, and
+# what the loader did with it. Its qualifier uses BASELINE_QUALIFIERS (the same words: 超过, 约 …).
+PUBLISHED_MEASURES = {
+    "level": gettext_noop("value in the year"),
+    "annual_addition": gettext_noop("added during the year"),
+    "cumulative": gettext_noop("running total since a start year"),
+}
+PUBLISHED_SOURCE_KINDS = {
+    "government": gettext_noop("government"),
+    "state_media": gettext_noop("state media"),
+    "other_media": gettext_noop("other media"),
+    "research": gettext_noop("research institute"),
+    "commercial": gettext_noop("commercial research"),
+}
+# Only "submitted" figures became a version for review (and count once a reviewer approves them).
+PUBLISHED_STANDINGS = {
+    "submitted": gettext_noop("submitted for review"),
+    "scope_differs": gettext_noop("scope differs: shown, never counted"),
+    "already_reported": gettext_noop("another figure is reported for this year: shown only"),
+    "running_total": gettext_noop("a running total, not a yearly figure: shown only"),
+}
+
+# The mails the service sends (trackers.services.notifications), one kind per reason.
+NOTIFICATION_KINDS = {
+    "return": gettext_noop("figure returned"),
+    "approval": gettext_noop("figure approved"),
+    "reminder": gettext_noop("figure due soon"),
+    "overdue": gettext_noop("figure overdue"),
+    "digest": gettext_noop("review digest"),
+}

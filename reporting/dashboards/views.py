@@ -31,7 +31,14 @@ from reporting.selectors import (
     sort_key,
     status_counts,
 )
-from reporting.wording import latest_value_kind, latest_value_text, milestone_state_labels, status_labels
+from reporting.wording import (
+    figure_origin_labels,
+    latest_value_kind,
+    latest_value_text,
+    milestone_state_labels,
+    published_standing_labels,
+    status_labels,
+)
 from trackers.models import Indicator, Milestone, Plan, Region, Target
 from trackers.quantities import MONEY_FACTORS
 from trackers.selectors import completeness, published_plans, published_targets
@@ -256,14 +263,24 @@ def target_page(request, pk: int):
     snapshot = dashboard_selectors.snapshot_for(target, as_of) if as_of else None
     picture = target_picture(target, as_of_day)
     series = dashboard_selectors.series_with_sources(picture["series"])
+    kinds = figure_origin_labels()
+    series["kind"] = [kinds.get(origin, "") for origin in series["origin"]]
     if params["format"] == "csv":
         return _csv(series, _series_columns(target), f"target-{pk}-{as_of_day}")
     cumulative = target.basis == Target.Basis.CUMULATIVE
-    figure = figures.target_series_figure(series, _target_geometry(target, snapshot, picture), {
+    published = list(dashboard_selectors.published_figures_for(target))
+    standings = published_standing_labels()
+    for row in published:
+        row.standing_label = standings.get(row.standing, row.standing)
+    # Published figures that do not count are drawn apart, marked, never on the counted line.
+    shown = [(row.year, float(row.value_in_indicator_unit), row.value_text) for row in published
+             if row.standing != "submitted" and row.year <= as_of_day.year]
+    figure = figures.target_series_figure(series, {**_target_geometry(target, snapshot, picture), "shown": shown}, {
         "title": _("Approved figures against the trajectory"), "x": _("Year"), "y": target.indicator.name,
         "band": _("Target band"), "trajectory": _("Trajectory"), "target": _("Target"), "baseline": _("Baseline"),
         "actual": _("Cumulative total") if cumulative else _("Approved figures"),
         "additions": _("Yearly additions"), "projection": _("Projection"),
+        "shown": _("Published figure, not counted (scope differs or shown only)"), "kind": _("Kind of figure"),
     })
     names = dashboard_selectors.target_answerers(target)
     context = {
@@ -274,6 +291,7 @@ def target_page(request, pk: int):
         "versions": dashboard_selectors.figure_versions(target),
         "lead": names["accountable"], "cooperating": names["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
+        "published": published, "origin_labels": kinds,
     }
     return render(request, "reporting/dashboards/target.html", context, status=status)
 
@@ -281,8 +299,13 @@ def target_page(request, pk: int):
 def _series_columns(target: Target) -> list[tuple[str, str]]:
     if target.basis == Target.Basis.CUMULATIVE:
         return [("year", _("Year")), ("reported", _("Yearly addition")), ("value", _("Cumulative total")),
-                ("is_demo", _("Demo data"))]
-    return [("year", _("Year")), ("value", _("Approved value")), ("is_demo", _("Demo data"))]
+                ("is_demo", _("Demo data")), *_citation_columns()]
+    return [("year", _("Year")), ("value", _("Approved value")), ("is_demo", _("Demo data")), *_citation_columns()]
+
+
+def _citation_columns() -> list[tuple[str, str]]:
+    return [("kind", _("Kind of figure")), ("publisher", _("Publisher")), ("title", _("Title")),
+            ("published_on", _("Date published")), ("source_url", _("Source address")), ("sentence", _("Sentence"))]
 
 
 def _target_geometry(target: Target, snapshot, picture: dict) -> dict:

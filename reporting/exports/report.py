@@ -18,8 +18,9 @@ from decimal import Decimal
 from trackers.spreadsheets import plain_number
 
 # Bump when the report's sections or columns change: old checksums then no longer compare.
-REPORT_SCHEMA = "gap-report/3"
-SECTIONS = ("targets", "milestones", "data_gaps", "history")
+# 4: the kind of each figure (submitted, published, demo) and the published sources.
+REPORT_SCHEMA = "gap-report/4"
+SECTIONS = ("targets", "milestones", "data_gaps", "history", "sources")
 
 
 class RowStream:
@@ -56,6 +57,7 @@ class GapReport:
     data_gaps: list[dict] | RowStream
     history: list[dict] | RowStream
     summary: dict = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)  # the published figures of the targets in scope
 
     def header(self) -> dict:
         return {

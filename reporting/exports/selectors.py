@@ -23,7 +23,16 @@ from reporting.formatting import is_missing
 from reporting.models import ExportLog, ReportJob, ScopeType
 from reporting.selectors import milestone_table, progress_table, scoped_targets
 from trackers.exceptions import InvalidInput
-from trackers.models import ActualVersion, Department, Milestone, Plan, Region, ReportingObligation, Target
+from trackers.models import (
+    ActualVersion,
+    Department,
+    Milestone,
+    Plan,
+    PublishedFigure,
+    Region,
+    ReportingObligation,
+    Target,
+)
 from trackers.quantities import UnitError, convert
 from trackers.selectors import (
     actor_of,
@@ -125,6 +134,7 @@ def gap_report_read(scope: Scope, as_of: dt.date) -> GapReport:
         history=history,
         summary=_summary(len(ids), dict(snapshots.order_by().values_list("status").annotate(n=Count("pk"))),
                          milestone_rows, gaps),
+        sources=published_source_rows(targets, as_of),
     )
 
 
@@ -181,17 +191,19 @@ def counted_version_rows(version_ids: list[int]) -> dict[int, ActualVersion]:
     value, department and submission and approval stamps never change once approved (a correction
     is a new version), so its row states what counted on the snapshot's date. One query."""
     versions = ActualVersion.objects.filter(pk__in=version_ids).select_related(
-        "department", "submitted_by", "reviewed_by"
+        "actual", "department", "submitted_by", "reviewed_by"
     )
     return {version.pk: version for version in versions}
 
 
 def _figure_fields(version) -> dict:
     if version is None:
-        return {"figure_version": None, "figure_department": "", "figure_source": "", "submitted_by": "",
-                "submitted_at": None, "approved_by": "", "approved_at": None}
+        return {"figure_version": None, "figure_origin": "", "figure_department": "", "figure_source": "",
+                "submitted_by": "", "submitted_at": None, "approved_by": "", "approved_at": None}
     return {
         "figure_version": version.number,
+        # Figures loaded before versions said their kind are demo data when their figure says so.
+        "figure_origin": "demo" if version.actual.is_demo else version.origin,
         "figure_department": version.department.name,
         "figure_source": version.source,
         "submitted_by": _username(version.submitted_by), "submitted_at": version.submitted_at,
@@ -260,7 +272,7 @@ HISTORY_FIELDS = {
     "actual__indicator__code": "indicator_code", "actual__indicator__name": "indicator",
     "actual__region__code": "region_code", "actual__region__name": "region", "actual__year": "year",
     "number": "version", "history_date": "when", "history_type": "history_type", "status": "status",
-    "value": "value", "unit": "unit", "department__name": "department", "source": "source",
+    "value": "value", "unit": "unit", "origin": "origin", "department__name": "department", "source": "source",
     "return_reason": "return_reason", "correction_reason": "correction_reason", "flag_reason": "flag_reason",
     "counted": "counted", "history_user__username": "history_user", "submitted_by__username": "submitted_by",
     "reviewed_by__username": "reviewed_by", "created_by__username": "created_by",
@@ -317,11 +329,36 @@ def _history_row(record: dict) -> dict:
         "region_code": record["region_code"], "region": record["region"], "year": record["year"],
         "version": record["version"], "when": record["when"], "who": who or "",
         "change": figure_event(record["history_type"], record["status"], record["version"]),
-        "status": record["status"], "value": record["value"], "unit": record["unit"],
+        "status": record["status"], "value": record["value"], "unit": record["unit"], "origin": record["origin"],
         "department": record["department"], "source": record["source"], "return_reason": record["return_reason"],
         "correction_reason": record["correction_reason"], "flag_reason": record["flag_reason"],
         "counted": bool(record["counted"]),
     }
+
+
+def published_source_rows(targets: QuerySet[Target], as_of: dt.date) -> list[dict]:
+    """The published figures of the targets in scope loaded by the end of the as-of day, counted
+    or shown only, with their citation; `counted` when the version one became counted then.
+    One query (semi-joins, no list of ids)."""
+    cutoff = end_of_day(as_of)
+    in_scope = targets.filter(indicator=OuterRef("indicator"), region=OuterRef("region"))
+    rows = (
+        PublishedFigure.objects.filter(Exists(in_scope), loaded_at__lte=cutoff, year__lte=as_of.year)
+        .annotate(counted=Exists(counting_versions(as_of).filter(pk=OuterRef("version_id"))))
+        .select_related("plan", "indicator", "region")
+        .order_by("indicator__code", "region__code", "year", "plan__code", "key")
+    )
+    return [
+        {"plan_code": row.plan.code, "key": row.key, "indicator_code": row.indicator.code,
+         "indicator": row.indicator.name, "region_code": row.region.code, "region": row.region.name,
+         "year": row.year, "value_text": row.value_text, "qualifier": row.qualifier,
+         "value": row.value_in_indicator_unit, "value_high": row.value_high_in_indicator_unit,
+         "unit": row.indicator.unit, "measure": row.measure, "scope": row.scope, "scope_matches": row.scope_matches,
+         "scope_note": row.scope_note, "standing": row.standing, "counted": bool(row.counted),
+         "publisher": row.publisher, "source_kind": row.source_kind, "published_on": row.published_on,
+         "title": row.title, "url": row.source_url, "sentence": row.sentence}
+        for row in rows
+    ]
 
 
 def _summary(targets: int, statuses: dict[str, int], milestones: list[dict], gaps: list[dict]) -> dict:

@@ -42,7 +42,7 @@ def test_xlsx_states_target_baseline_figure_and_status(approved_800, auditor):
     result = export(auditor, "xlsx")
     workbook = workbook_of(result.file.content)
 
-    assert workbook.sheetnames == ["目标", "里程碑", "数据缺口", "汇总", "填报历史", "报告信息"]
+    assert workbook.sheetnames == ["目标", "里程碑", "数据缺口", "汇总", "填报历史", "公开来源", "报告信息"]
     targets = workbook["目标"]
     row = revenue_row(sheet_rows(targets))
     assert row["目标值"] == 1200 and row["基期值"] == 676 and row["基期（按原文）"] == "676亿元"
@@ -122,7 +122,7 @@ def test_csv_is_utf8_with_bom_and_holds_every_table(approved_800, auditor):
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     titles = [row[0] for row in rows if row and row[0].startswith("[")]
-    assert titles == ["[报告信息]", "[目标]", "[里程碑]", "[数据缺口]", "[汇总]", "[填报历史]"]
+    assert titles == ["[报告信息]", "[目标]", "[里程碑]", "[数据缺口]", "[汇总]", "[填报历史]", "[公开来源]"]
     header = rows[rows.index(["[目标]"]) + 1]
     revenue = next(dict(zip(header, row)) for row in rows if "1200亿元" in row)
     assert revenue["目标值"] == "1200" and revenue["基期值"] == "676" and revenue["最新审定值"] == "800"

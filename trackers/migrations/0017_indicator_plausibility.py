@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trackers', '0014_bounded_texts'),
+        ('trackers', '0016_notifications'),
     ]
 
     operations = [

@@ -29,16 +29,17 @@ from config.bulk import rows_update
 from trackers import signals
 from trackers.cleantext import model_text_errors
 from trackers.exceptions import ConflictError, DomainError, FieldError, InvalidInput, WorkflowError
-from trackers.models import Actual, ActualVersion, Department, Indicator, Region
+from trackers.models import Actual, ActualVersion, Department, Indicator, NotificationLog, Region
 from trackers.rules import figures_prefetched
 from trackers.selectors import figure_contexts, figures_answered_by_departments
+from trackers.services.notifications import notification_figure_enqueue
 from trackers.validation import FigureCheck, figure_check, is_sane_year, parse_decimal
 
 Status = ActualVersion.Status
 _OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
 # What saving an open version changes, besides what submitting it changes.
 _FILLED = ["department", "value", "unit", "value_in_indicator_unit", "source", "correction_reason", "flagged",
-           "flag_reason", "status"]
+           "flag_reason", "status", "origin"]
 _SUBMITTED = ["submitted_by", "submitted_at"]  # and status
 
 
@@ -51,6 +52,7 @@ class FigureInput:
     unit: str
     source: str
     correction_reason: str = ""
+    origin: str = "submitted"  # kpis.core.vocabulary.FIGURE_ORIGINS: published and demo figures say so
 
     @property
     def key(self) -> tuple:
@@ -157,6 +159,7 @@ def actual_approve(*, user, version: ActualVersion, expected_lock_version: int) 
     version.save()
     # Receivers run inside this transaction (the KPI outbox row commits with the approval).
     signals.figure_approved.send(sender=ActualVersion, version=version)
+    notification_figure_enqueue(version, NotificationLog.Kind.APPROVAL)  # sent after commit; never fails this
     return version
 
 
@@ -215,6 +218,7 @@ def actual_return(*, user, version: ActualVersion, reason: str, expected_lock_ve
     version.reviewed_by = user
     version.reviewed_at = timezone.now()
     version.save()
+    notification_figure_enqueue(version, NotificationLog.Kind.RETURN)  # sent after commit; never fails this
     return version
 
 
@@ -433,6 +437,7 @@ def _fill_version(version: ActualVersion, department, figure: FigureInput, check
     version.unit = (figure.unit or "").strip() or figure.indicator.unit
     version.value_in_indicator_unit = check.value_in_indicator_unit
     version.source = figure.source.strip()
+    version.origin = figure.origin
     if figure.correction_reason:
         version.correction_reason = figure.correction_reason.strip()
     version.flagged = bool(check.warnings)
@@ -478,7 +483,8 @@ def _conflict(current: int, expected: int | None) -> ConflictError:
 
 def _figure_of(version: ActualVersion) -> FigureInput:
     actual = version.actual
-    return FigureInput(actual.indicator, actual.region, actual.year, version.value, version.unit, version.source)
+    return FigureInput(actual.indicator, actual.region, actual.year, version.value, version.unit, version.source,
+                       origin=version.origin)
 
 
 def _require_reviewer(user, version: ActualVersion) -> None:

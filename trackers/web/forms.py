@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
-from trackers.models import NOTE_MAX_LENGTH, Department, Indicator, Plan, Region
+from trackers.models import NOTE_MAX_LENGTH, NOTIFICATION_LANGUAGES, Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
 from trackers.spreadsheets import plain_number, sheet_kind
@@ -101,6 +101,20 @@ class ReviewForm(forms.Form):
     lock_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     # No max_length here: the service refuses a long or unclean reason in words that name it.
     reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Which mails a user receives, and in which language (services.notifications)."""
+
+    reminders = forms.BooleanField(label=_("Reminders before a figure is due, and when it is overdue"), required=False)
+    returns = forms.BooleanField(label=_("When a figure I submitted is returned"), required=False)
+    approvals = forms.BooleanField(label=_("When a figure I submitted is approved"), required=False)
+    reviewer_digest = forms.BooleanField(label=_("Weekly digest of the review queue (reviewers)"), required=False)
+    language = forms.ChoiceField(label=_("Language of the mails"), choices=NOTIFICATION_LANGUAGES)
+
+    @classmethod
+    def for_preferences(cls, preferences) -> NotificationPreferencesForm:
+        return cls(initial={name: getattr(preferences, name) for name in cls.base_fields})
 
 
 class WorkFilterForm(forms.Form):

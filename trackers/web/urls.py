@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account, views
 
 app_name = "web"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("review/<int:version_id>/approve/", views.review_approve, name="review-approve"),
     path("review/<int:version_id>/return/", views.review_return, name="review-return"),
     path("completeness/", views.completeness_page, name="completeness"),
+    path("account/notifications/", account.notification_settings, name="account-notifications"),
 ]

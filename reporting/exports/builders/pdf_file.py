@@ -25,20 +25,22 @@ TEMPLATE = "reporting/exports/gap_report_pdf.html"
 # The columns a landscape A4 page can hold; the spreadsheets carry every column.
 PDF_COLUMNS = {
     "targets": ["plan", "indicator", "region", "target_text", "target_year", "baseline_text", "baseline_year",
-                "latest_value", "latest_year", "submitted_by", "submitted_at", "approved_by", "approved_at",
+                "latest_value", "latest_year", "figure_origin", "submitted_by", "submitted_at", "approved_by", "approved_at",
                 "progress", "expected_value", "gap", "required_growth", "status", "reason"],
     "milestones": ["plan", "region", "title", "deadline", "state", "completed_on"],
     "data_gaps": ["department", "indicator", "region", "year", "due_date", "days_overdue", "figure_state"],
     "summary": ["group", "item", "count"],
-    "history": ["indicator", "region", "year", "version", "when", "who", "change", "status", "value", "department",
-                "source", "return_reason", "correction_reason", "counted"],
+    "history": ["indicator", "region", "year", "version", "when", "who", "change", "status", "value", "origin",
+                "department", "source", "return_reason", "correction_reason", "counted"],
+    "sources": ["indicator", "region", "year", "value_text", "scope", "standing", "counted", "publisher",
+                "published_on", "title", "url", "sentence"],
 }
 # Relative column widths on paper where the spreadsheet's differ (a 3-character region, a status).
 PDF_WIDTHS = {"region": 13, "status": 14, "state": 16, "latest_value": 18, "target_year": 9, "baseline_year": 9,
               "latest_year": 9, "year": 7, "version": 6, "plan": 18, "row_ref": 6, "target_text": 16,
               "reason_zh": 28, "reason": 28, "expected_value": 15}
 # Each row's reference, printed first, so an auditor can cite "T12" (the 12th target row).
-ROW_PREFIXES = {"targets": "T", "milestones": "M", "data_gaps": "G", "history": "H"}
+ROW_PREFIXES = {"targets": "T", "milestones": "M", "data_gaps": "G", "history": "H", "sources": "S"}
 # The cell coloured by status, and the row field holding the status code.
 STATUS_CELLS = {"targets": ("status", "status"), "milestones": ("state", "state"), "summary": ("item", "code")}
 

@@ -47,6 +47,10 @@ COMPARATOR_LABELS = _Labels(vocabulary.COMPARATORS)
 BASIS_LABELS = _Labels(vocabulary.BASES)
 QUALIFIER_LABELS = _Labels(vocabulary.BASELINE_QUALIFIERS)
 LATEST_KIND_LABELS = _Labels(vocabulary.LATEST_VALUE_KINDS)
+ORIGIN_LABELS = _Labels(vocabulary.FIGURE_ORIGINS)
+STANDING_LABELS = _Labels(vocabulary.PUBLISHED_STANDINGS)
+SOURCE_KIND_LABELS = _Labels(vocabulary.PUBLISHED_SOURCE_KINDS)
+MEASURE_LABELS = _Labels(vocabulary.PUBLISHED_MEASURES)
 SCOPE_LABELS = dict(ScopeType.choices)
 NUMERIC_KINDS = frozenset({"number", "int", "percent"})
 
@@ -87,6 +91,7 @@ def target_columns() -> tuple[Column, ...]:
         Column("latest_kind", _("Latest value is"), "code", width=14, labels=LATEST_KIND_LABELS),
         Column("unit", _("Unit"), width=8),
         Column("figure_version", _("Figure version"), "int", width=8),
+        Column("figure_origin", _("Kind of figure"), "code", width=14, labels=ORIGIN_LABELS),
         Column("figure_department", _("Reported by department"), width=18),
         Column("submitted_by", _("Submitted by"), width=14),
         Column("submitted_at", _("Submitted at"), "datetime", width=19),
@@ -156,12 +161,42 @@ def history_columns() -> tuple[Column, ...]:
         Column("status", _("Status"), "code", width=10, labels=VERSION_STATUS_LABELS),
         Column("value", _("Value"), "number", width=16),
         Column("unit", _("Unit"), width=8),
+        Column("origin", _("Kind of figure"), "code", width=14, labels=ORIGIN_LABELS),
         Column("department", _("Filed under department"), width=18),
         Column("source", _("Source of the figure"), width=24),
         Column("return_reason", _("Reason for return"), width=24),
         Column("correction_reason", _("Reason for correction"), width=24),
         Column("flag_reason", _("Flag reason"), width=24),
         Column("counted", _("Counted at the as-of date"), "bool", width=10),
+        Column("indicator_code", _("Indicator code"), width=22),
+        Column("region_code", _("Region code"), width=12),
+    )
+
+
+def source_columns() -> tuple[Column, ...]:
+    return (
+        Column("indicator", _("Indicator"), width=26),
+        Column("region", _("Region"), width=10),
+        Column("year", _("Year"), "int", width=8),
+        Column("value_text", _("As the source states it"), width=14),
+        Column("qualifier", _("Qualifier"), "code", width=12, labels=QUALIFIER_LABELS),
+        Column("value", _("Value in the indicator's unit"), "number", width=16),
+        Column("value_high", _("Upper value in the indicator's unit"), "number", width=16),
+        Column("unit", _("Unit"), width=8),
+        Column("measure", _("Measure"), "code", width=14, labels=MEASURE_LABELS),
+        Column("scope", _("Scope"), width=28),
+        Column("scope_matches", _("Scope matches the target"), "bool", width=10),
+        Column("scope_note", _("Scope note"), width=32),
+        Column("standing", _("Standing"), "code", width=18, labels=STANDING_LABELS),
+        Column("counted", _("Counted at the as-of date"), "bool", width=10),
+        Column("publisher", _("Publisher"), width=20),
+        Column("source_kind", _("Kind of source"), "code", width=12, labels=SOURCE_KIND_LABELS),
+        Column("published_on", _("Date published"), "date", width=12),
+        Column("title", _("Title"), width=30),
+        Column("url", _("Source address"), width=30),
+        Column("sentence", _("Sentence"), width=40),
+        Column("plan_code", _("Plan code"), width=22),
+        Column("key", _("Figure key"), width=22),
         Column("indicator_code", _("Indicator code"), width=22),
         Column("region_code", _("Region code"), width=12),
     )
@@ -197,6 +232,7 @@ def tables(report: GapReport) -> list[Table]:
         Table("data_gaps", gettext("Data gaps"), data_gap_columns(), report.data_gaps),
         Table("summary", gettext("Summary"), summary_columns(), summary_rows(report)),
         Table("history", gettext("Submission history"), history_columns(), report.history),
+        Table("sources", gettext("Published sources"), source_columns(), report.sources),
     ]
 
 

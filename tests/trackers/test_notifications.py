@@ -1,0 +1,245 @@
+"""Notification mails, delivered to a real SMTP server (aiosmtpd, tests/mail.py) through Django's
+SMTP backend: returned and approved figures, reminders before the due date and when overdue (each
+once), the reviewers' weekly digest, each person's switches and language, and a mail server that
+is down, which must never break a review."""
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django_celery_beat.models import PeriodicTask
+
+from tests.factories import UserFactory
+from trackers import roles, tasks
+from trackers.models import Actual, NotificationLog, NotificationPreferences, ReportingObligation
+from trackers.services.actuals import FigureInput, actual_approve, actual_return, actual_submit_figure
+from trackers.services.calendar import due_date_for
+from trackers.services.notifications import MailNotSent, notification_digest_send, notifications_reminders_send
+
+pytestmark = pytest.mark.django_db
+REASON = "与统计公报不符，请核对第3页的口径"
+
+
+@pytest.fixture
+def mailed(people):
+    """The revenue target's submitter and the reviewer, both with an address."""
+    submitter, department, reviewer = people
+    submitter.email, reviewer.email = "submitter@example.org", "reviewer@example.org"
+    submitter.save()
+    reviewer.save()
+    return submitter, department, reviewer
+
+
+def submitted(target, submitter, department, year=2024, value="1050"):
+    figure = FigureInput(target.indicator, target.region, year, value, "亿元", "统计公报")
+    lock = Actual.objects.filter(indicator=target.indicator, region=target.region, year=year).values_list(
+        "lock_version", flat=True).first()
+    return actual_submit_figure(user=submitter, department=department, figure=figure, expected_lock_version=lock)
+
+
+def review(django_capture_on_commit_callbacks, version, reviewer, *, approve=False):
+    """Return (or approve) as the page does, running what waits for the commit (the mail)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        if approve:
+            return actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
+        return actual_return(user=reviewer, version=version, reason=REASON,
+                             expected_lock_version=version.actual.lock_version)
+
+
+def figure_words(target, year=2024):
+    return f"{target.indicator.name} · {target.region.name} · {year}"
+
+
+# Returned and approved figures
+
+def test_a_returned_figure_mails_its_submitter_the_reason_and_a_link(
+        smtp_server, mailed, revenue_target, django_capture_on_commit_callbacks):
+    submitter, department, reviewer = mailed
+    version = review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+
+    (mail,) = smtp_server.wait_for("submitter@example.org")
+    assert mail.subject == f"数据被退回：{figure_words(revenue_target)}"  # Chinese unless chosen otherwise
+    assert REASON in mail.text and REASON in mail.html
+    assert f"{settings.SITE_URL}/figures/?year=2024" in mail.text
+    assert f'href="{settings.SITE_URL}/figures/?year=2024"' in mail.html
+    assert f"{settings.SITE_URL}/account/notifications/" in mail.text
+    assert mail.message["From"] == settings.DEFAULT_FROM_EMAIL or "noreply" in mail.message["From"]
+    assert smtp_server.to("reviewer@example.org") == []
+    assert NotificationLog.objects.filter(user=submitter, kind="return").count() == 1
+
+    # The same task delivered twice (a worker died after sending): one mail.
+    key = f"figure-{version.actual_id}-{version.actual.lock_version}"
+    assert tasks.notification_return(version.pk, key) is False
+    assert len(smtp_server.to("submitter@example.org")) == 1
+
+
+def test_a_figure_returned_again_after_resubmission_mails_again(
+        smtp_server, mailed, revenue_target, django_capture_on_commit_callbacks):
+    submitter, department, reviewer = mailed
+    version = review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    again = submitted(revenue_target, submitter, department, value="1060")
+    assert again.pk == version.pk  # the returned version, edited and sent again
+    review(django_capture_on_commit_callbacks, again, reviewer)
+    assert len(smtp_server.wait_for("submitter@example.org", count=2)) == 2
+
+
+def test_an_approved_figure_mails_its_submitter(smtp_server, mailed, revenue_target, django_capture_on_commit_callbacks):
+    submitter, department, reviewer = mailed
+    version = review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer,
+                     approve=True)
+    (mail,) = smtp_server.wait_for("submitter@example.org")
+    assert mail.subject == f"数据已审核通过：{figure_words(revenue_target)}"
+    assert "1050 亿元" in mail.text
+    assert f"{settings.SITE_URL}/figures/{version.actual_id}/history/" in mail.text
+
+
+def test_the_mail_is_in_the_language_the_user_chose(smtp_server, mailed, revenue_target,
+                                                    django_capture_on_commit_callbacks):
+    submitter, department, reviewer = mailed
+    NotificationPreferences.objects.create(user=submitter, language="en")
+    review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    (mail,) = smtp_server.wait_for("submitter@example.org")
+    assert mail.subject == f"Figure returned: {figure_words(revenue_target)}"
+    assert "Reason for return" in mail.text and REASON in mail.text
+    assert "退回" not in mail.text
+
+
+def test_a_user_who_turned_mails_off_gets_none(smtp_server, mailed, revenue_target,
+                                               django_capture_on_commit_callbacks):
+    submitter, department, reviewer = mailed
+    NotificationPreferences.objects.create(user=submitter, returns=False, approvals=False, reminders=False)
+    version = review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    version = submitted(revenue_target, submitter, department, value="1060")
+    review(django_capture_on_commit_callbacks, version, reviewer, approve=True)
+    notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))
+    assert smtp_server.messages == []
+    assert not NotificationLog.objects.exists()
+
+
+def test_a_user_without_an_address_is_skipped(smtp_server, people, revenue_target, django_capture_on_commit_callbacks):
+    submitter, department, reviewer = people  # no email
+    review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    assert smtp_server.messages == []
+
+
+def test_a_mail_server_that_is_down_does_not_break_return_or_approve(
+        smtp_down, mailed, revenue_target, django_capture_on_commit_callbacks, settings, caplog):
+    submitter, department, reviewer = mailed
+    version = review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    assert version.status == "returned"
+    version = submitted(revenue_target, submitter, department, value="1060")
+    version = review(django_capture_on_commit_callbacks, version, reviewer, approve=True)
+    assert version.status == "approved"
+    assert "mail for figure version" in caplog.text  # logged, not raised
+    assert not NotificationLog.objects.exists()  # nothing claimed as sent: a retry sends it
+
+
+def test_mail_not_sent_while_the_server_was_down_goes_out_on_the_retry(
+        mailed, revenue_target, django_capture_on_commit_callbacks, settings, request):
+    submitter, department, reviewer = mailed
+    request.getfixturevalue("smtp_down")
+    version = review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    inbox = request.getfixturevalue("smtp_server")  # the server is back
+    key = f"figure-{version.actual_id}-{version.actual.lock_version}"
+    assert tasks.notification_return(version.pk, key) is True
+    assert REASON in inbox.wait_for("submitter@example.org")[0].text
+
+
+# Reminders from the reporting calendar
+
+def test_reminders_before_the_due_date_and_when_overdue_are_each_sent_once(smtp_server, mailed, revenue_target):
+    submitter, department, _reviewer = mailed
+    due = due_date_for(2024)
+    assert ReportingObligation.objects.filter(department=department, year=2024, indicator=revenue_target.indicator,
+                                              region=revenue_target.region, due_date=due).exists()
+
+    before = due - dt.timedelta(days=settings.NOTIFY_REMINDER_DAYS - 1)
+    assert notifications_reminders_send(before).sent == 1
+    assert notifications_reminders_send(before).sent == 0  # run twice: one mail
+    (soon,) = smtp_server.to("submitter@example.org")
+    assert f"{settings.NOTIFY_REMINDER_DAYS}天内到期" in soon.text
+    assert f"{figure_words(revenue_target)} ({department.name})" in soon.text
+    assert due.isoformat() in soon.text
+
+    after = due + dt.timedelta(days=1)
+    assert notifications_reminders_send(after).sent == 1
+    assert notifications_reminders_send(after + dt.timedelta(days=3)).sent == 0
+    _soon, overdue = smtp_server.to("submitter@example.org")
+    assert "已逾期" in overdue.subject
+    overdue_part = overdue.text.split("天内到期")[0]
+    assert figure_words(revenue_target) in overdue_part
+
+
+def test_no_reminder_further_ahead_than_the_reminder_days(smtp_server, mailed, revenue_target):
+    due = due_date_for(2025)
+    early = due - dt.timedelta(days=settings.NOTIFY_REMINDER_DAYS + 1)
+    notifications_reminders_send(early)
+    assert all(figure_words(revenue_target, 2025) not in mail.text for mail in smtp_server.messages)
+
+
+def test_a_submitted_figure_is_not_reminded(smtp_server, mailed, revenue_target):
+    submitter, department, _reviewer = mailed
+    submitted(revenue_target, submitter, department)
+    notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))
+    assert all(figure_words(revenue_target) not in mail.text for mail in smtp_server.messages)
+
+
+def test_reminders_while_the_server_is_down_are_sent_when_it_is_back(mailed, request):
+    request.getfixturevalue("smtp_down")
+    after = due_date_for(2024) + dt.timedelta(days=1)
+    with pytest.raises(MailNotSent):
+        notifications_reminders_send(after)
+    assert not NotificationLog.objects.exists()
+    inbox = request.getfixturevalue("smtp_server")
+    assert notifications_reminders_send(after).sent == 1
+    assert len(inbox.to("submitter@example.org")) == 1
+
+
+def test_a_run_stops_at_the_batch_limit_and_the_task_sends_the_rest(smtp_server, mailed, revenue_target, settings):
+    submitter, department, _reviewer = mailed
+    colleague = UserFactory(role=roles.SUBMITTER, departments=[department], email="colleague@example.org")
+    settings.NOTIFY_BATCH_MAX = 1
+    after = due_date_for(2024) + dt.timedelta(days=1)
+    first = notifications_reminders_send(after)
+    assert (first.sent, first.more) == (1, True)
+    assert tasks.notifications_reminders(after.isoformat()) == 1  # and it queued the next part itself
+    assert len(smtp_server.to(submitter.email)) == 1 and len(smtp_server.to(colleague.email)) == 1
+
+
+def test_reminders_read_a_bounded_number_of_queries(smtp_server, mailed, django_assert_max_num_queries):
+    _submitter, department, _reviewer = mailed
+    for n in range(5):
+        UserFactory(role=roles.SUBMITTER, departments=[department], email=f"c{n}@example.org")
+    with django_assert_max_num_queries(4):  # owed, claim, claimed, addresses: whatever the number of people
+        assert notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1)).sent == 6
+
+
+# The reviewers' weekly digest
+
+def test_reviewers_get_a_weekly_digest_of_the_queue(smtp_server, mailed, revenue_target):
+    submitter, department, reviewer = mailed
+    submitted(revenue_target, submitter, department)
+    monday = dt.date(2026, 3, 2)
+    assert notification_digest_send(monday).sent == 1
+    assert notification_digest_send(monday + dt.timedelta(days=4)).sent == 0  # same week
+    (mail,) = smtp_server.to("reviewer@example.org")
+    assert mail.subject == "审核队列：1 项数据待审核"
+    assert figure_words(revenue_target) in mail.text
+    assert f"{settings.SITE_URL}/review/" in mail.text
+    assert smtp_server.to("submitter@example.org") == []  # reviewers only
+    assert notification_digest_send(monday + dt.timedelta(days=7)).sent == 1  # next week
+
+
+def test_no_digest_when_nothing_waits_or_for_a_reviewer_who_turned_it_off(smtp_server, mailed, revenue_target):
+    submitter, department, reviewer = mailed
+    assert notification_digest_send(dt.date(2026, 3, 2)).sent == 0
+    submitted(revenue_target, submitter, department)
+    NotificationPreferences.objects.create(user=reviewer, reviewer_digest=False)
+    assert notification_digest_send(dt.date(2026, 3, 2)).sent == 0
+    assert smtp_server.messages == []
+
+
+def test_the_beat_schedule_runs_reminders_daily_and_the_digest_weekly():
+    reminders = PeriodicTask.objects.get(task="trackers.notifications_reminders")
+    digest = PeriodicTask.objects.get(task="trackers.notification_digest")
+    assert reminders.enabled and reminders.crontab.day_of_week == "*"
+    assert digest.enabled and digest.crontab.day_of_week == "1"
