@@ -212,3 +212,17 @@ def test_the_last_approved_value_may_be_of_an_earlier_year(client, reviewer, que
     row = row_html(client.get("/review/").content.decode(), later)
 
     assert 'class="num last-year">3 家<br><span class="hint">2022</span>' in row
+
+
+def test_after_a_decision_the_queue_keeps_its_filters_and_goes_nowhere_else(client, reviewer, queue):
+    client.force_login(reviewer)
+    new = queue["new"]
+
+    response = client.post(f"/review/{new.pk}/approve/", {
+        "lock_version": new.actual.lock_version, "next": f"/review/?plan={SHENZHEN}&flagged=no"})
+    assert response["Location"] == f"/review/?plan={SHENZHEN}&flagged=no"
+
+    correction = queue["correction"]
+    response = client.post(f"/review/{correction.pk}/approve/", {
+        "lock_version": correction.actual.lock_version, "next": "https://elsewhere.example/review/?x=1"})
+    assert response["Location"] == "/review/"

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -224,7 +225,7 @@ def review(request):
     page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "trackers/review.html", {
         "page": page, "rows": _review_rows(list(page)), "form": form,
-        "bulk": request.user.has_perm("trackers.approve_in_bulk"),
+        "bulk": request.user.has_perm("trackers.approve_in_bulk"), "back": request.get_full_path(),
     }, status=400 if form.is_bound and not form.is_valid() else 200)
 
 
@@ -250,7 +251,7 @@ def review_bulk(request):
     approvals = _approvals(request.POST.getlist("version"))
     if not approvals:
         messages.error(request, _("Choose the figures to approve."))
-        return redirect("web:review")
+        return _back_to_queue(request)
     if request.POST.get("confirm") != "yes":
         return _review_bulk_confirmation(request, approvals)
     try:
@@ -261,7 +262,16 @@ def review_bulk(request):
             "figure": figure, "reason": refused.error})
     else:
         messages.success(request, _("Figures approved: %(count)s.") % {"count": len(approved)})
-    return redirect("web:review")
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request):
+    """To the queue as the reviewer filtered it (a path of the queue only, never elsewhere)."""
+    back = request.POST.get("next", "")
+    queue = reverse("web:review")
+    if back.startswith(queue + "?") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)
+    return redirect(queue)
 
 
 def _approvals(values: list[str]) -> list[tuple[int, int]]:
@@ -283,7 +293,8 @@ def _review_bulk_confirmation(request, approvals: list[tuple[int, int]]):
     rows = _review_rows(chosen)
     for row in rows:
         row["lock"] = locks[row["version"].pk]
-    return _render(request, "trackers/review_bulk.html", {"rows": rows, "left_out": left_out})
+    return _render(request, "trackers/review_bulk.html", {"rows": rows, "left_out": left_out,
+                                                          "back": request.POST.get("next", "")})
 
 
 @login_required
@@ -305,7 +316,7 @@ def _review_action(request, version_id: int, *, approve: bool):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; reload the page and try again."))
-        return redirect("web:review")
+        return _back_to_queue(request)
     lock = form.cleaned_data["lock_version"]
     try:
         if approve:
@@ -323,7 +334,7 @@ def _review_action(request, version_id: int, *, approve: bool):
     else:
         done = _("Approved: %(figure)s") if approve else _("Returned: %(figure)s")
         messages.success(request, done % {"figure": version.actual})
-    return redirect("web:review")
+    return _back_to_queue(request)
 
 
 def _current_value_note(version: ActualVersion) -> str:
