@@ -241,3 +241,17 @@ def test_each_flag_by_each_way_in(client, target, department, submitter, reviewe
         assert not version.flagged and version.flag_reason == ""
     else:
         assert version.flagged and words in version.flag_reason, version.flag_reason
+
+
+def test_the_plausible_range_is_set_in_the_admin_and_kept_ordered(admin_client):
+    indicator = Indicator.objects.filter(unit="家").first()
+    url = f"/admin/trackers/indicator/{indicator.pk}/change/"
+    form = {"code": indicator.code, "name": indicator.name, "name_en": indicator.name_en, "unit": indicator.unit,
+            "direction": indicator.direction, "kind": indicator.kind, "origin": indicator.origin,
+            "definition": indicator.definition}
+
+    refused = admin_client.post(url, {**form, "plausible_min": "9", "plausible_max": "2"})
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    admin_client.post(url, {**form, "plausible_min": "1", "plausible_max": "200"})
+    indicator.refresh_from_db()
+    assert (indicator.plausible_min, indicator.plausible_max) == (Decimal(1), Decimal(200))
