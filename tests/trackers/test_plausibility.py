@@ -185,6 +185,9 @@ def test_upload_flags_by_the_same_rules_in_a_bounded_number_of_queries(client, m
     assert by_value["40"].flagged and "10" in by_value["40"].flag_reason
     assert not by_value["11"].flagged
     assert response.context["result"].flagged == 3
+    html = response.content.decode()  # which rows, and why, shown after the upload
+    assert [flag.row for flag in response.context["result"].flags] == [2, 3, 4]
+    assert 'class="data import-flags"' in html and by_value["150"].flag_reason in html
 
     # Nine times the rows, no more queries: last year's values and the targets come for the whole file at once.
     with django_assert_max_num_queries(len(small)):
