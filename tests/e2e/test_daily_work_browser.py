@@ -35,6 +35,17 @@ def owed(seeded):
     return {"target": target, "submitter": submitter, "returned": f"{key}-2023", "overdue": f"{key}-2024"}
 
 
+def assert_fits_a_phone(page, name):
+    """At 390 px the page does not scroll sideways: wide tables scroll inside their box."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, name)
+    finally:
+        page.set_viewport_size(size)
+
+
 def fill(page, key, value, source=None):
     page.fill(f"#id_{key}_value", value)
     if source is not None:
@@ -79,6 +90,7 @@ def test_a_submitter_clears_my_work_and_a_reviewer_approves_with_context(page, l
     assert page.locator(f"#work-{owed['returned']}").count() == 0
     assert int(page.inner_text("#count-returned")) == 0
     screenshot(page, "my-work-cleared")
+    assert_fits_a_phone(page, "my-work-390")
     versions = ActualVersion.objects.filter(actual__indicator=target.indicator, actual__region=target.region,
                                             actual__year__in=[2023, 2024], status="submitted")
     assert versions.count() == 2 and not any(v.flagged for v in versions)
@@ -95,6 +107,7 @@ def test_a_submitter_clears_my_work_and_a_reviewer_approves_with_context(page, l
     assert target.plan.short_title in row_2023.inner_text() and "3-4家" in row_2023.inner_text()
     assert "3 家" in row_2023.locator("td.last-year").inner_text()  # last approved value
     screenshot(page, "review-queue")
+    assert_fits_a_phone(page, "review-queue-390")
     for version in by_year.values():
         page.check(f"#choose-{version.pk}")
     page.click("#bulk-form button[type=submit]")
