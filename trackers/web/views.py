@@ -67,8 +67,9 @@ WORK_PAGE_SIZE = 50
 def my_work(request):
     _require_perm(request.user, "trackers.view_my_work")
     user, today = request.user, timezone.localdate()
-    form = WorkFilterForm(request.GET or None, departments=user.departments.order_by("region_id", "name"),
-                          years=work_years_for(user, today=today), state_labels=labels(vocabulary.WORK_STATES))
+    departments = user.departments.select_related("region").order_by("region_id", "name")
+    form = WorkFilterForm(request.GET or None, departments=departments, years=work_years_for(user, today=today),
+                          state_labels=labels(vocabulary.WORK_STATES))
     filters = form.filters()
     counts = work_counts_for(user, today=today, department=filters["department"], year=filters["year"])
     page = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE).get_page(request.GET.get("page"))
