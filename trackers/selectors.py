@@ -313,7 +313,7 @@ def review_queue(user, *, plan=None, region=None, department=None, flagged: bool
     replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
     queue = (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
-        .exclude(submitted_by=user)
+        .exclude(submitted_by=user).exclude(created_by=user)  # whom actual_approve refuses (four eyes)
         .annotate(last_year_value=Subquery(earlier.values("value_in_indicator_unit")[:1]),
                   last_year=Subquery(earlier.values("actual__year")[:1]), is_correction=Exists(replaced),
                   replaced_value=Subquery(replaced.values("value")[:1]),
