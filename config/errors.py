@@ -18,6 +18,13 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def permission_denied(request, exception):
+    """templates/403.html in the site's style and the request's language; JSON under the API."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(exceptions.PermissionDenied.default_detail)}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def bad_request(request, exception):
     if _is_api(request):
         return JsonResponse({"detail": str(exceptions.ParseError.default_detail)}, status=400)

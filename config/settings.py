@@ -149,6 +149,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The demo runs with DEBUG off (its visitors see the site's error pages, not Django's debug
+# pages); WhiteNoise then serves the static files straight from their folders, no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

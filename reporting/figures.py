@@ -40,8 +40,8 @@ def status_counts_figure(table: pd.DataFrame, labels: dict, title: str, axis: di
             meta=status,
         )
     figure.update_layout(barmode="stack", title=title, xaxis_title=axis["x"], yaxis_title=axis["y"],
-                         legend_title=axis.get("legend", ""), height=120 + 60 * max(len(counts), 1))
-    return figure
+                         legend_title=axis.get("legend", ""))
+    return _readable(figure, 160 + 48 * max(len(counts), 1))
 
 
 def progress_bars_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
@@ -57,7 +57,7 @@ def progress_bars_figure(table: pd.DataFrame, labels: dict, title: str, axis: di
             name=labels[status], y=list(part["label"]), x=percent, orientation="h",
             marker={"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
             text=[f"{labels[status]} {p:.0f}%" if p is not None else labels[status] for p in percent],
-            textposition="outside", meta=status,
+            textposition="outside", cliponaxis=False, meta=status,
         )
     if "expected" in table and table["expected"].notna().any():
         figure.add_scatter(
@@ -65,9 +65,11 @@ def progress_bars_figure(table: pd.DataFrame, labels: dict, title: str, axis: di
             mode="markers", marker={"symbol": "line-ns-open", "size": 18, "color": "#24292f", "line": {"width": 3}},
         )
     figure.add_vline(x=100, line_dash="dash", line_color="#57606a")
+    # Room right of the longest bar for its label ("进度滞后 135%"), which would otherwise be cut off.
+    longest = max([p for p in (_percent(v) for v in table["progress"]) if p is not None] + [100])
     figure.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""), barmode="overlay",
-                         height=160 + 34 * max(len(table), 1), yaxis={"automargin": True})
-    return figure
+                         xaxis={"range": [0, longest * 1.3]})
+    return _readable(figure, 180 + 34 * max(len(table), 1))
 
 
 def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go.Figure:
@@ -92,7 +94,8 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go
     if target.get("cumulative") and not series.empty:
         figure.add_bar(name=labels["additions"], x=list(series["year"]), y=list(series["reported"]),
                        marker={"color": "#9ec5fe", "pattern": {"shape": "/"}},
-                       text=[_number(v) for v in series["reported"]], textposition="outside", meta="additions")
+                       text=[_number(v) for v in series["reported"]], textposition="outside", cliponaxis=False,
+                       meta="additions")
     if target.get("trajectory"):
         path_years, path_values = zip(*target["trajectory"])
         figure.add_scatter(name=labels["trajectory"], x=list(path_years), y=list(path_values), mode="lines",
@@ -124,8 +127,9 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> go
         figure.add_scatter(name=labels["projection"], x=[start_year, end_year], y=[start_value, end_value],
                            mode="lines+markers", line={"dash": "dot", "color": "#8250df"}, meta="projection")
     figure.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=f"{labels['y']}（{unit}）",
-                         xaxis={"dtick": 1}, height=460, barmode="overlay")
-    return figure
+                         xaxis={"dtick": 1}, barmode="overlay")
+    figure.update_traces(cliponaxis=False, selector={"type": "scatter"})  # the target's and the values' labels
+    return _readable(figure, 460)
 
 
 def milestone_timeline_figure(milestones: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
@@ -143,9 +147,8 @@ def milestone_timeline_figure(milestones: pd.DataFrame, labels: dict, title: str
     deadlines = pd.to_datetime(milestones["deadline"])
     padding = pd.Timedelta(days=120)  # a lone deadline would otherwise zoom to milliseconds
     figure.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""),
-                         height=160 + 32 * max(len(milestones), 1), yaxis={"automargin": True},
                          xaxis={"type": "date", "range": [deadlines.min() - padding, deadlines.max() + padding]})
-    return figure
+    return _readable(figure, 180 + 32 * max(len(milestones), 1))
 
 
 def region_comparison_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
@@ -155,17 +158,16 @@ def region_comparison_figure(table: pd.DataFrame, labels: dict, title: str, axis
     figure = go.Figure()
     figure.add_bar(name=labels["target"], x=list(table["label"]), y=list(table["target_value"]),
                    marker={"color": "#d0d7de", "pattern": {"shape": "/"}},
-                   text=[_number(v) for v in table["target_value"]], textposition="outside")
+                   text=[_number(v) for v in table["target_value"]], textposition="outside", cliponaxis=False)
     figure.add_bar(
         name=labels["latest"], x=list(table["label"]), y=list(table["latest_value"]),
         marker={"color": [STATUS_COLOURS.get(s, "#8c959f") for s in table["status"]],
                 "pattern": {"shape": [STATUS_PATTERNS.get(s, "") for s in table["status"]]}},
         text=[f"{_number(v)} · {labels['statuses'].get(s, s)}" for v, s in zip(table["latest_value"], table["status"])],
-        textposition="outside",
+        textposition="outside", cliponaxis=False,
     )
-    figure.update_layout(barmode="group", title=title, xaxis_title=axis["x"], yaxis_title=f"{axis['y']}（{unit}）",
-                         height=460)
-    return figure
+    figure.update_layout(barmode="group", title=title, xaxis_title=axis["x"], yaxis_title=f"{axis['y']}（{unit}）")
+    return _readable(figure, 460)
 
 
 def completeness_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> go.Figure:
@@ -180,8 +182,25 @@ def completeness_figure(table: pd.DataFrame, labels: dict, title: str, axis: dic
         figure.add_bar(name=labels[key], y=list(table["department"]), x=list(values), orientation="h",
                        marker={"color": colour, "pattern": {"shape": pattern}},
                        text=[f"{labels[key]} {v}" if v else "" for v in values], textposition="inside", meta=key)
-    figure.update_layout(barmode="stack", title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""),
-                         height=160 + 36 * max(len(table), 1), yaxis={"automargin": True})
+    figure.update_layout(barmode="stack", title=title, xaxis_title=axis["x"], yaxis_title=axis.get("y", ""))
+    return _readable(figure, 180 + 36 * max(len(table), 1))
+
+
+def _readable(figure: go.Figure, height: int) -> go.Figure:
+    """Layout every chart shares so that it reads at any width: it fills its box (no fixed width;
+    static/js/dashboards.js draws it responsive and narrows it further on a phone), margins grow
+    to fit the axis labels and the title, the legend sits in a row above the plot rather than
+    beside it, and a bar label too small to read is hidden rather than shrunk (status also shows
+    as pattern and legend)."""
+    figure.update_layout(
+        autosize=True, height=max(height, 280),
+        margin={"l": 8, "r": 24, "t": 96, "b": 8, "pad": 4},
+        title={"x": 0, "xanchor": "left", "xref": "container", "automargin": True, "font": {"size": 16}},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        uniformtext={"minsize": 10, "mode": "hide"},
+    )
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
     return figure
 
 

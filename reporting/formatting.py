@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpis.core.missing import is_missing
+from trackers.quantities import PERCENT_UNITS
 
 MISSING = "—"
-__all__ = ["MISSING", "amount", "is_missing", "percent", "plain"]
+__all__ = ["MISSING", "amount", "gap_parts", "is_missing", "percent", "plain", "quantity"]
 
 
 def plain(value) -> str:
@@ -34,3 +35,24 @@ def percent(fraction, places: int = 1) -> str:
     if is_missing(fraction):
         return MISSING
     return f"{amount(Decimal(str(fraction)) * 100, places)}%"
+
+
+def quantity(value, unit: str = "", places: int = 2) -> str:
+    """A quantity with its unit: '1,234.5 亿元', '12.5%' (a percent sign hugs its number); missing -> '—'."""
+    if is_missing(value):
+        return MISSING
+    text = amount(value, places)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in PERCENT_UNITS else f"{text} {unit}"
+
+
+def gap_parts(gap, unit: str = "", places: int = 2) -> tuple[str, str]:
+    """A gap (target minus latest, in the target's direction) as (kind, quantity): ("short", "395 亿元")
+    while the target is still ahead, ("exceeded", "395 亿元") once it is passed (a negative gap is
+    never shown as a negative number), ("met", "0 亿元") on the mark, ("missing", "—")."""
+    if is_missing(gap):
+        return "missing", MISSING
+    number = Decimal(str(gap))
+    kind = "exceeded" if number < 0 else "met" if number == 0 else "short"
+    return kind, quantity(abs(number), unit, places)

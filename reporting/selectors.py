@@ -33,6 +33,7 @@ SNAPSHOT_COLUMNS = [
 TARGET_COLUMNS = {
     "id": "target_id", "key": "target_key", "plan_id": "plan_id", "plan__code": "plan_code",
     "plan__short_title": "plan", "region_id": "region_id", "region__code": "region_code", "region__name": "region",
+    "region__name_en": "region_en",
     "indicator_id": "indicator_id", "indicator__code": "indicator_code", "indicator__name": "indicator",
     "indicator__name_en": "indicator_en", "indicator__unit": "indicator_unit", "indicator__direction": "direction",
     "clause": "clause", "value_text": "value_text", "comparator": "comparator", "value": "value",
@@ -154,10 +155,11 @@ def _ordered_target_ids(targets, as_of, sort, window, plan) -> list[int]:
     return ids
 
 
-def progress_table(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
+def progress_table(targets: QuerySet[Target], as_of: dt.date, labelled: bool = False) -> pd.DataFrame:
     """One row per target in scope, by plan and key: what was promised, its snapshot at `as_of`
     (status no_data where none is stored), and the departments that answer for it (accountable
-    ones in "lead"). Two queries, whatever the number of targets."""
+    ones in "lead"; `labelled`: with their regions, as pages show them). Two queries, whatever the
+    number of targets."""
     rows = with_snapshot(targets, as_of).order_by("plan__code", "key")
     columns = [*TARGET_COLUMNS.values(), *SNAPSHOT_COLUMNS[1:]]
     table = pd.DataFrame(
@@ -169,15 +171,15 @@ def progress_table(targets: QuerySet[Target], as_of: dt.date) -> pd.DataFrame:
     table["status"] = table["status"].fillna("no_data")
     table["as_of"] = as_of
     # All versions: a report for a past date lists versions a revision has since replaced.
-    names = answerer_names(Target.all_versions.filter(pk__in=list(table["target_id"])))
+    names = answerer_names(Target.all_versions.filter(pk__in=list(table["target_id"])), labelled=labelled)
     table["lead"] = ["、".join(names.get(pk, {}).get("accountable", [])) for pk in table["target_id"]]
     table["cooperating"] = ["、".join(names.get(pk, {}).get("supporting", [])) for pk in table["target_id"]]
     return table
 
 
 def progress_rows(ids: list[int], as_of: dt.date) -> pd.DataFrame:
-    """progress_table for the targets named, in the order named."""
-    table = progress_table(Target.all_versions.filter(pk__in=ids), as_of)
+    """progress_table for the targets named, in the order named, as pages show it."""
+    table = progress_table(Target.all_versions.filter(pk__in=ids), as_of, labelled=True)
     if table.empty:
         return table
     return table.set_index("target_id").loc[ids].reset_index()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from kpis.core import vocabulary
+from reporting import formatting
 from trackers.choices import labels
 
 
@@ -38,3 +39,12 @@ def latest_value_text(value: str, unit: str, basis: str, start_year, latest_year
         return gettext("cumulative %(value)s %(unit)s (additions %(first)s–%(last)s)") % {
             "value": value, "unit": unit, "first": start_year, "last": latest_year}
     return gettext("%(value)s %(unit)s (%(year)s)") % {"value": value, "unit": unit, "year": latest_year}
+
+
+def gap_text(gap, unit: str = "") -> str:
+    """A gap for people: '395 亿元' still to go, '超出 395 亿元' (exceeded by) once the target is
+    passed, '—' when there is none. The sign stays in the machine-readable data (data-value, CSV)."""
+    kind, text = formatting.gap_parts(gap, unit)
+    if kind == "exceeded":
+        return gettext("exceeded by %(quantity)s") % {"quantity": text}
+    return text

@@ -11,9 +11,12 @@ from .models import (
     ExcludedPromise,
     Indicator,
     Milestone,
+    NotificationLog,
+    NotificationPreferences,
     Plan,
     PlanDraft,
     PlanRevision,
+    PublishedFigure,
     Region,
     Target,
     UploadJob,
@@ -202,8 +205,8 @@ class ActualAdmin(admin.ModelAdmin):
 class ActualVersionAdmin(SimpleHistoryAdmin):
     """Read-only: figures change only through the review workflow (services), never here."""
 
-    list_display = ["actual", "number", "value", "unit", "status", "department", "approved_at", "flagged"]
-    list_filter = ["status", "flagged", "department"]
+    list_display = ["actual", "number", "value", "unit", "status", "origin", "department", "approved_at", "flagged"]
+    list_filter = ["status", "origin", "flagged", "department"]
     search_fields = ["actual__indicator__name", "source"]
     list_select_related = ["actual__indicator", "actual__region", "department"]
 
@@ -215,6 +218,18 @@ class ActualVersionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublishedFigure)
+class PublishedFigureAdmin(ReadOnlyAdmin):
+    """Published figures change only through the loader (fixtures/published) and, once submitted,
+    through the review of the version they became."""
+
+    list_display = ["indicator", "region", "year", "value_text", "scope_matches", "standing", "publisher",
+                    "published_on"]
+    list_filter = ["standing", "scope_matches", "source_kind", "plan"]
+    search_fields = ["key", "indicator__name", "publisher", "title", "sentence"]
+    list_select_related = ["indicator", "region"]
 
 
 class DraftTargetInline(admin.TabularInline):
@@ -269,3 +284,25 @@ class UploadJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(ReadOnlyAdmin):
+    """Read-only: which mail went to whom, about what, when (services.notifications writes it)."""
+
+    list_display = ["sent_at", "user", "kind", "key"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "user__email", "key"]
+    list_select_related = ["user"]
+    date_hierarchy = "sent_at"
+
+
+@admin.register(NotificationPreferences)
+class NotificationPreferencesAdmin(admin.ModelAdmin):
+    """Each person sets these on /account/notifications/; administrators see them here."""
+
+    list_display = ["user", "reminders", "returns", "approvals", "reviewer_digest", "language"]
+    list_filter = ["language", "reminders", "returns", "approvals", "reviewer_digest"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

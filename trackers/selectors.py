@@ -31,6 +31,7 @@ from .models import (
     Target,
     UploadJob,
 )
+from .names import department_label
 from .quantities import UnitError, convert, is_count_unit, normalize_text
 from .reading import LOW_CONFIDENCE
 from .validation import FigureContext, is_sane_year
@@ -234,14 +235,17 @@ def promises_answered_by_department(promises: QuerySet, department_code: str) ->
     )))
 
 
-def answerer_names(targets: QuerySet[Target]) -> dict[int, dict[str, list[str]]]:
+def answerer_names(targets: QuerySet[Target], labelled: bool = False) -> dict[int, dict[str, list[str]]]:
     """Per target: the accountable departments' names and the others', in the rule's order.
-    One query."""
+    `labelled`: as pages show them, with their region in the active language (trackers.names);
+    otherwise the stored names (reports, whose data must not depend on the reader). One query."""
     names: dict[int, dict[str, list[str]]] = {}
     rows = Answerer.objects.filter(target__in=targets.values("pk")).order_by("target_id", "-accountable", "pk")
-    for target_id, name, accountable in rows.values_list("target_id", "department__name", "accountable"):
+    for target_id, name, region, region_en, accountable in rows.values_list(
+            "target_id", "department__name", "department__region__name", "department__region__name_en", "accountable"):
         entry = names.setdefault(target_id, {"accountable": [], "supporting": []})
-        entry["accountable" if accountable else "supporting"].append(name)
+        entry["accountable" if accountable else "supporting"].append(
+            department_label(name, region, region_en) if labelled else name)
     return names
 
 
@@ -330,7 +334,8 @@ def review_queue(user, *, plan=None, region=None, department=None, flagged: bool
         queue = queue.filter(flagged=flagged)
     if kind is not None:
         queue = queue.filter(is_correction=(kind == "correction"))
-    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by").order_by(
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by",
+                                 "published").order_by(
         "submitted_at", "pk")
 
 
@@ -423,7 +428,7 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     """What the user's departments owe for a year, with the figure's open and approved versions."""
     return (
         ReportingObligation.objects.filter(year=year, department__members=user)
-        .select_related("department", "indicator", "region")
+        .select_related("department__region", "indicator", "region")
         .order_by("department__name", "indicator__name", "region__name")
     )
 
@@ -637,8 +642,8 @@ def reminders_owed(today: dt.date, days: int) -> QuerySet:
         )
         .exclude(_opted_out("member", "reminders"))
         .exclude(Exists(told))
-        .values("member", "kind", "pk", "year", "due_date", "indicator__name", "indicator__unit", "region__name",
-                "department__name")
+        .values("member", "kind", "pk", "year", "due_date", "indicator__name", "indicator__name_en", "region__name",
+                "region__name_en", "department__name", "department__region__name", "department__region__name_en")
         .order_by("member", "due_date", "pk")
     )
 
@@ -660,7 +665,8 @@ def digest_recipients(key: str) -> QuerySet:
 def review_digest(oldest: int = 5) -> tuple[int, list[ActualVersion]]:
     """How many figures wait for review, and the `oldest` that have waited longest. Two queries."""
     pending = ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
-    first = pending.select_related("actual__indicator", "actual__region", "department").order_by("submitted_at", "pk")
+    first = pending.select_related("actual__indicator", "actual__region", "department__region").order_by(
+        "submitted_at", "pk")
     return pending.count(), list(first[:oldest])
 
 

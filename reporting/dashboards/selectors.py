@@ -55,7 +55,8 @@ def figure_versions(target: Target) -> QuerySet[ActualVersion]:
 
 
 def target_answerers(target: Target) -> dict[str, list[str]]:
-    return answerer_names(Target.objects.filter(pk=target.pk)).get(target.pk, {"accountable": [], "supporting": []})
+    names = answerer_names(Target.objects.filter(pk=target.pk), labelled=True)
+    return names.get(target.pk, {"accountable": [], "supporting": []})
 
 
 def snapshot_for(target: Target, as_of: dt.date) -> ProgressSnapshot | None:

@@ -33,12 +33,14 @@ from reporting.selectors import (
 )
 from reporting.wording import (
     figure_origin_labels,
+    gap_text,
     latest_value_kind,
     latest_value_text,
     milestone_state_labels,
     published_standing_labels,
     status_labels,
 )
+from trackers import names
 from trackers.models import Indicator, Milestone, Plan, Region, Target
 from trackers.quantities import MONEY_FACTORS
 from trackers.selectors import completeness, published_plans, published_targets
@@ -87,7 +89,8 @@ def _target_columns() -> list[tuple[str, str]]:
         ("target_year", _("Target year")), ("status_label", _("Status")), ("progress_pct", _("Progress (%)")),
         ("expected_pct", _("Expected progress by now (%)")), ("latest_year", _("Latest year")),
         ("latest_value", _("Latest value")), ("latest_kind", _("Latest value is")), ("indicator_unit", _("Unit")),
-        ("trajectory_value", _("Expected value by now")), ("gap", _("Gap")),
+        ("trajectory_value", _("Expected value by now")),
+        ("gap", _("Gap (negative: the target is exceeded)")), ("gap_text", _("Gap, as shown")),
         ("required_growth_pct", _("Required growth (%/yr)")),
         ("actual_growth_pct", _("Actual growth (%/yr)")), ("lead", _("Lead departments")),
         ("cooperating", _("Co-operating departments")), ("reason_text", _("Reason")), ("clause", _("Clause")),
@@ -105,6 +108,11 @@ def _decorate(table: pd.DataFrame, request) -> pd.DataFrame:
         table[percentage] = (table[fraction].astype(float) * 100).round(1)
     chinese = request.LANGUAGE_CODE.startswith("zh")
     table["reason_text"] = table["reason_zh" if chinese else "reason"].fillna("")
+    for column in ("indicator", "region"):  # English names where the data has them (trackers.names)
+        picked = [names.pick(zh, en) for zh, en in zip(table[column], table[f"{column}_en"])]
+        table[column] = [text for text, _fallback in picked]
+        table[f"{column}_fallback"] = [is_fallback for _text, is_fallback in picked]
+    table["gap_text"] = [gap_text(value, unit) for value, unit in zip(table["gap"], table["indicator_unit"])]
     table["label"] = table["indicator"] + " " + table["value_text"] + "（" + table["target_year"].astype(str) + "）"
     table["latest_text"] = [
         latest_value_text(amount(value), unit, basis, start, year) if not is_missing(year) else ""
@@ -276,20 +284,20 @@ def target_page(request, pk: int):
     shown = [(row.year, float(row.value_in_indicator_unit), row.value_text) for row in published
              if row.standing != "submitted" and row.year <= as_of_day.year]
     figure = figures.target_series_figure(series, {**_target_geometry(target, snapshot, picture), "shown": shown}, {
-        "title": _("Approved figures against the trajectory"), "x": _("Year"), "y": target.indicator.name,
+        "title": _("Approved figures against the trajectory"), "x": _("Year"), "y": names.indicator_name(target.indicator),
         "band": _("Target band"), "trajectory": _("Trajectory"), "target": _("Target"), "baseline": _("Baseline"),
         "actual": _("Cumulative total") if cumulative else _("Approved figures"),
         "additions": _("Yearly additions"), "projection": _("Projection"),
         "shown": _("Published figure, not counted (scope differs or shown only)"), "kind": _("Kind of figure"),
     })
-    names = dashboard_selectors.target_answerers(target)
+    answerers = dashboard_selectors.target_answerers(target)
     context = {
         "target": target, "as_of": as_of, "dates": dates, "snapshot": snapshot, "cumulative": cumulative,
         "status_label": status_labels().get(snapshot.status if snapshot else "no_data"),
         "reason": (snapshot.reason_zh if request.LANGUAGE_CODE.startswith("zh") else snapshot.reason) if snapshot else "",
         "figure": _figure_json(figure), "series": series.to_dict("records"),
         "versions": dashboard_selectors.figure_versions(target),
-        "lead": names["accountable"], "cooperating": names["supporting"],
+        "lead": answerers["accountable"], "cooperating": answerers["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
         "published": published, "origin_labels": kinds,
     }
@@ -351,8 +359,8 @@ def regions_page(request):
     if not table.empty:
         labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": status_labels()}
         context["figure"] = _figure_json(figures.region_comparison_figure(
-            table, labels, _("%(indicator)s across regions and plans") % {"indicator": indicator.name},
-            {"x": _("Region · plan"), "y": indicator.name}))
+            table, labels, _("%(indicator)s across regions and plans") % {"indicator": names.indicator_name(indicator)},
+            {"x": _("Region · plan"), "y": names.indicator_name(indicator)}))
     return render(request, "reporting/dashboards/regions.html", context, status=status)
 
 

@@ -1,14 +1,67 @@
-"""Template filters that write numbers and latest values the one way (reporting.formatting,
-reporting.wording)."""
+"""Template filters that write numbers, latest values and the data's names the one way
+(reporting.formatting, reporting.wording, trackers.names)."""
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from reporting import formatting, wording
+from trackers import names
 
 register = template.Library()
 
 register.filter("plain", formatting.plain)
 register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
+
+
+@register.filter
+def quantity(value, unit=""):
+    """{{ value|quantity:unit }}: '1,234.5 亿元'; missing -> '—'."""
+    return formatting.quantity(value, unit or "")
+
+
+@register.filter
+def count(value):
+    """A whole number with thousands separators: '12,345'; missing -> '—'."""
+    return formatting.amount(value, 0)
+
+
+@register.filter
+def gap(value, unit=""):
+    """{{ gap|gap:unit }}: '395 亿元' to go, '超出 395 亿元' once exceeded, '—' for none."""
+    return wording.gap_text(value, unit or "")
+
+
+def _marked(text: str, fallback: bool):
+    """The Chinese name standing in for a missing English one is marked (lang, a dotted underline
+    with a tooltip), so readers and screen readers know it is not a translation."""
+    if not fallback:
+        return text
+    return format_html('<span lang="zh-Hans" class="zh-fallback" title="{}">{}</span>',
+                       gettext("No English name in the data yet"), text)
+
+
+@register.filter
+def fallback(text, is_fallback):
+    """{{ row.indicator|fallback:row.indicator_fallback }} for names picked into a table's rows."""
+    return _marked(text if text is not None else formatting.MISSING, bool(is_fallback))
+
+
+@register.filter
+def name(obj):
+    """{{ region|name }}, {{ indicator|name }}, {{ department|name }} (with its region), {{ plan|name }}."""
+    if obj is None or obj == "":
+        return formatting.MISSING
+    model = obj._meta.model_name
+    if model == "department":
+        label = names.department_name(obj)
+        if names.in_english() and label != obj.name:  # 'Jiangmen · 市科技局': only the Chinese part marked
+            region = label[: -len(obj.name)]
+            return format_html("{}{}", region, _marked(obj.name, True))
+        return _marked(label, names.in_english())
+    if model == "plan":
+        return _marked(str(obj), names.in_english())
+    return _marked(*names.pick(obj.name, getattr(obj, "name_en", "")))
 
 
 @register.simple_tag

@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "model", ["region", "department", "plan", "indicator", "target", "baseline", "milestone",
-              "excludedpromise", "actual", "actualversion", "plandraft", "planrevision", "uploadjob"],
+              "excludedpromise", "actual", "actualversion", "plandraft", "planrevision", "uploadjob",
+              "notificationlog", "notificationpreferences"],
 )
 def test_every_changelist_opens_and_searches(admin_client, model):
     url = reverse(f"admin:trackers_{model}_changelist")

@@ -1,7 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from trackers.models import Actual, ActualVersion
+from trackers.models import Actual, ActualVersion, PublishedFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +18,40 @@ def test_demo_figures_are_labelled_and_went_through_review(settings):
     settings.DEMO_MODE = True
     call_command("load_demo", verbosity=0)
     assert Actual.objects.exists()
-    assert not Actual.objects.filter(is_demo=False).exists()
+    # Every figure is either invented and labelled demo, or a published one, approved.
+    assert set(Actual.objects.filter(is_demo=False).values_list("versions__origin", flat=True)) == {"published"}
     versions = ActualVersion.objects.all()
     assert not versions.exclude(status="approved").exists()
     assert not versions.filter(reviewed_by=None).exists()
-    assert all("demo" in v.source for v in versions)
+    demo = versions.filter(actual__is_demo=True)
+    assert all("demo" in v.source for v in demo) and set(demo.values_list("origin", flat=True)) == {"demo"}
 
     count = Actual.objects.count()
     call_command("load_demo", verbosity=0)
     assert Actual.objects.count() == count  # loading again adds nothing
+
+
+def test_demo_figures_are_never_invented_where_a_published_figure_exists(settings):
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+    published = set(PublishedFigure.objects.values_list("indicator_id", "region_id", "year"))
+    assert len(published) == 13  # 14 figures; two differ in measure for the same device approvals of 2022
+    demo = set(Actual.objects.filter(is_demo=True).values_list("indicator_id", "region_id", "year"))
+    assert demo and not demo & published
+    counted = PublishedFigure.objects.filter(standing="submitted")
+    assert set(counted.values_list("version__status", "version__origin", "version__reviewed_by__username")) == {
+        ("approved", "published", "demo-reviewer")}
+    # A shown-only figure (Guangdong's 2024 revenue on a narrower basis) leaves its year empty.
+    revenue_2024 = PublishedFigure.objects.get(key="revenue-2024-askci")
+    assert not Actual.objects.filter(indicator=revenue_2024.indicator, region=revenue_2024.region, year=2024).exists()
+
+
+def test_demo_users_have_example_addresses_and_the_invented_approvals_mail_nobody(
+        settings, django_capture_on_commit_callbacks):
+    settings.DEMO_MODE = True
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("load_demo", verbosity=0)
+    assert get_user_model().objects.get(username="demo-gd").email == "demo-gd@example.org"
+    assert get_user_model().objects.get(username="demo-reviewer").email == "demo-reviewer@example.org"
+    assert Actual.objects.exists() and queued  # the recomputations are queued, no mail
+    assert not [callback for callback in queued if "notification" in callback.__qualname__]

@@ -3,14 +3,18 @@ SMTP backend: returned and approved figures, reminders before the due date and w
 once), the reviewers' weekly digest, each person's switches and language, and a mail server that
 is down, which must never break a review."""
 import datetime as dt
+import uuid
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
 from tests.factories import UserFactory
 from trackers import roles, tasks
 from trackers.models import Actual, NotificationLog, NotificationPreferences, ReportingObligation
+from trackers.names import department_name
+from trackers.services import notifications
 from trackers.services.actuals import FigureInput, actual_approve, actual_return, actual_submit_figure
 from trackers.services.calendar import due_date_for
 from trackers.services.notifications import MailNotSent, notification_digest_send, notifications_reminders_send
@@ -98,7 +102,10 @@ def test_the_mail_is_in_the_language_the_user_chose(smtp_server, mailed, revenue
     NotificationPreferences.objects.create(user=submitter, language="en")
     review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
     (mail,) = smtp_server.wait_for("submitter@example.org")
-    assert mail.subject == f"Figure returned: {figure_words(revenue_target)}"
+    with translation.override("en"):  # the data's English names, where it has them
+        figure = notifications.figure_label(revenue_target.indicator, revenue_target.region, 2024)
+    assert revenue_target.region.name_en and revenue_target.region.name_en in figure
+    assert mail.subject == f"Figure returned: {figure}"
     assert "Reason for return" in mail.text and REASON in mail.text
     assert "退回" not in mail.text
 
@@ -157,7 +164,8 @@ def test_reminders_before_the_due_date_and_when_overdue_are_each_sent_once(smtp_
     assert notifications_reminders_send(before).sent == 0  # run twice: one mail
     (soon,) = smtp_server.to("submitter@example.org")
     assert f"{settings.NOTIFY_REMINDER_DAYS}天内到期" in soon.text
-    assert f"{figure_words(revenue_target)} ({department.name})" in soon.text
+    assert f"{figure_words(revenue_target)} ({department_name(department)})" in soon.text
+    assert department.region.name in department_name(department)  # which city's department
     assert due.isoformat() in soon.text
 
     after = due + dt.timedelta(days=1)
@@ -211,6 +219,24 @@ def test_reminders_read_a_bounded_number_of_queries(smtp_server, mailed, django_
         UserFactory(role=roles.SUBMITTER, departments=[department], email=f"c{n}@example.org")
     with django_assert_max_num_queries(4):  # owed, claim, claimed, addresses: whatever the number of people
         assert notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1)).sent == 6
+
+
+def test_a_long_reminder_names_the_first_figures_and_counts_the_rest(smtp_server, mailed, monkeypatch):
+    monkeypatch.setattr(notifications, "REMINDER_LINES", 1)
+    notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))
+    (mail,) = smtp_server.to("submitter@example.org")
+    overdue_count = int(mail.subject.split("已逾期 ")[1].split(" 项")[0])
+    assert overdue_count > 1
+    assert f"……另有 {overdue_count - 1} 项" in mail.text and f"……另有 {overdue_count - 1} 项" in mail.html
+
+
+def test_two_runs_claiming_the_same_mails_at_once_get_each_once(mailed):
+    """What two workers running the same job meet: the unique (user, kind, key) gives each mail to
+    one run only, and each run learns which ones are its own."""
+    submitter, _department, reviewer = mailed
+    wanted = [(submitter.pk, "overdue", "obligation-1"), (reviewer.pk, "overdue", "obligation-1")]
+    assert notifications._claim(uuid.uuid4(), wanted[:1]) == set(wanted[:1])
+    assert notifications._claim(uuid.uuid4(), wanted) == set(wanted[1:])
 
 
 # The reviewers' weekly digest

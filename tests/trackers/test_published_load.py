@@ -125,3 +125,26 @@ def test_a_figure_a_department_already_reported_is_kept_shown_only():
     figure = PublishedFigure.objects.get(key="comprehensive-parks-2022-nfdaily")
     assert (figure.standing, figure.version) == ("already_reported", None)
     assert list(reported.versions.values_list("value", "origin")) == [(Decimal("9"), "submitted")]
+
+
+@pytest.mark.parametrize("change", [{"source_url": ""}, {"source_url": "javascript:alert(1)"}, {"sentence": ""},
+                                    {"scope_matches": False, "scope_note": ""},
+                                    {"scope_matches": False, "scope_note": "口径不同", "standing": "submitted"}])
+def test_the_database_refuses_a_published_figure_without_its_citation_or_counting_out_of_scope(change):
+    from django.db import IntegrityError, transaction
+
+    published_load(FIXTURES)
+    figure = PublishedFigure.objects.get(key="revenue-2023-stdaily")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublishedFigure.objects.filter(pk=figure.pk).update(**change)
+
+
+def test_the_review_queue_shows_a_published_figure_with_its_sentence(client):
+    published_load(FIXTURES)
+    client.force_login(UserFactory(role=roles.REVIEWER))
+    page = client.get("/review/").content.decode()
+    figure = PublishedFigure.objects.get(key="invention-patents-2023-askci")
+    row = page[page.index(f'id="version-{figure.version_id}"'):]
+    row = row[:row.index("</tr>")]
+    assert 'data-origin="published"' in row and figure.sentence in row and figure.source_url in row
+    assert "万件（超过）" in row  # the qualifier the source states, beside the value

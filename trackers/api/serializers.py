@@ -116,7 +116,7 @@ class ActualVersionSerializer(serializers.ModelSerializer):
         fields = [
             "number", "value", "unit", "value_in_indicator_unit", "source", "status", "department",
             "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "approved_at", "return_reason",
-            "correction_reason", "flagged", "flag_reason",
+            "correction_reason", "flagged", "flag_reason", "origin",
         ]
 
 

@@ -1,5 +1,10 @@
 """Demo users and invented yearly figures for the quick start. Everything here is labelled demo:
-the figures' Actual rows carry is_demo=True and every page shows a banner while DEMO_MODE is on.
+the figures' Actual rows carry is_demo=True, their versions origin "demo", and every page shows a
+banner while DEMO_MODE is on.
+
+The published figures (fixtures/published) come first: the ones that count are approved by the
+demo reviewer, and no figure is invented for an indicator, region and year that has a published
+figure (counted or shown only), so pages show real figures wherever there are some.
 
 The figures go through the real workflow (submitted by a department's submitter, approved by a
 reviewer), so the history, the completeness view and the dashboards have something to show.
@@ -9,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -17,11 +24,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trackers import roles
-from trackers.models import Actual, ActualVersion, Department, Plan, Target
+from trackers.models import Actual, ActualVersion, Department, Plan, PublishedFigure, Target
 from trackers.quantities import convert, unit_family
 from trackers.services.actuals import FigureInput, actual_approve, actual_submit_figure
 from trackers.services.calendar import obligations_generate
 from trackers.services.notifications import notifications_held
+from trackers.services.published import published_load
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_LAST_YEAR = 2025
@@ -42,14 +50,17 @@ STAFF = {
 
 
 @transaction.atomic
-def demo_load(seed: int = 2026) -> dict[str, int]:
+def demo_load(seed: int = 2026, fixtures_dir: Path | None = None) -> dict[str, int]:
     with notifications_held():  # the invented figures' approvals mail nobody
-        return _demo_load(seed)
+        return _demo_load(seed, fixtures_dir)
 
 
-def _demo_load(seed: int) -> dict[str, int]:
+def _demo_load(seed: int, fixtures_dir: Path | None) -> dict[str, int]:
     users = _demo_users()
     reviewer = users["demo-reviewer"]
+    published = _published_approved(fixtures_dir or settings.BASE_DIR / "fixtures", reviewer)
+    # Where a source published a figure, nothing is invented, even where that figure does not count.
+    real = set(PublishedFigure.objects.values_list("indicator_id", "region_id", "year"))
     rng = random.Random(seed)
     created = 0
     for plan in Plan.objects.prefetch_related("targets").order_by("code"):
@@ -57,11 +68,24 @@ def _demo_load(seed: int) -> dict[str, int]:
         if submitter is None:
             continue
         for target in plan.targets.select_related("indicator", "region", "baseline").order_by("key"):
-            created += _demo_series(target, submitter, reviewer, rng)
+            created += _demo_series(target, submitter, reviewer, rng, real)
     for year in range(2016, DEMO_LAST_YEAR + 1):
         obligations_generate(year)
     _backdate_demo_reviews()
-    return {"users": len(users), "figures": created}
+    return {"users": len(users), "figures": created, "published": published}
+
+
+def _published_approved(fixtures_dir: Path, reviewer) -> int:
+    """Load the published figures (idempotent) and approve, as the demo reviewer, those waiting
+    for review; the reviewer of a real service decides on each."""
+    published_load(fixtures_dir)
+    waiting = ActualVersion.objects.filter(origin="published", status=ActualVersion.Status.SUBMITTED,
+                                           published__isnull=False).select_related("actual")
+    approved = 0
+    for version in waiting:
+        actual_approve(user=reviewer, version=version, expected_lock_version=version.actual.lock_version)
+        approved += 1
+    return approved
 
 
 def _backdate_demo_reviews() -> None:
@@ -121,7 +145,7 @@ def _plan_departments(plan: Plan):
     return set(answering) | set(plan.coordinating_departments.all())
 
 
-def _demo_series(target: Target, submitter, reviewer, rng: random.Random) -> int:
+def _demo_series(target: Target, submitter, reviewer, rng: random.Random, real: set[tuple]) -> int:
     """Invent a plausible series for a target's figure; some targets run ahead, some behind."""
     # Filed under a department accountable for the target, as its calendar owes it.
     department = submitter.departments.filter(answers__target=target).order_by("-answers__accountable", "pk").first()
@@ -132,6 +156,8 @@ def _demo_series(target: Target, submitter, reviewer, rng: random.Random) -> int
     last_year = min(target.year, DEMO_LAST_YEAR)
     created = 0
     for year in range(first_year, last_year + 1):
+        if (target.indicator_id, target.region_id, year) in real:
+            continue
         if Actual.objects.filter(indicator=target.indicator, region=target.region, year=year).exists():
             continue
         value = _demo_value(target, year, pace, rng)

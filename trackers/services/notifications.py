@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trackers.models import ActualVersion, NotificationLog, NotificationPreferences
+from trackers.names import department_label, department_name, indicator_name, pick, region_name
 from trackers.selectors import (
     digest_recipients,
     mail_addressees,
@@ -40,6 +41,7 @@ from trackers.spreadsheets import plain_number
 logger = logging.getLogger(__name__)
 Kind = NotificationLog.Kind
 DIGEST_OLDEST = 5  # the digest lists this many of the figures that have waited longest
+REMINDER_LINES = 50  # a reminder names at most this many figures of each kind; the page lists them all
 
 
 class MailNotSent(OSError):
@@ -119,7 +121,7 @@ def notification_approval_send(version_id: int, key: str) -> bool:
 
 def _figure_send(version_id: int, key: str, kind: str, switch: str) -> bool:
     version = ActualVersion.objects.select_related(
-        "actual__indicator", "actual__region", "department", "submitted_by").filter(pk=version_id).first()
+        "actual__indicator", "actual__region", "department__region", "submitted_by").filter(pk=version_id).first()
     user = version.submitted_by if version else None
     if user is None or not user.is_active or not user.email:
         return False
@@ -144,7 +146,7 @@ def _figure_send(version_id: int, key: str, kind: str, switch: str) -> bool:
 
 def _figure_message(version: ActualVersion, kind: str, to: str, language: str) -> EmailMultiAlternatives:
     actual = version.actual
-    figure = f"{actual.indicator.name} · {actual.region.name} · {actual.year}"
+    figure = figure_label(actual.indicator, actual.region, actual.year)
     if kind == Kind.RETURN:
         subject = _("Figure returned: %(figure)s") % {"figure": figure}
         link = absolute_url(f"{reverse('web:figures')}?year={actual.year}")
@@ -193,7 +195,10 @@ def _first_people(rows, limit: int) -> tuple[dict[int, list[dict]], bool]:
 
 
 def _reminder_message(to: str, rows: list[dict], days: int, language: str) -> EmailMultiAlternatives:
-    items = [{"figure": f"{r['indicator__name']} · {r['region__name']} · {r['year']}", "department": r["department__name"],
+    items = [{"figure": " · ".join((pick(r["indicator__name"], r["indicator__name_en"])[0],
+                                    pick(r["region__name"], r["region__name_en"])[0], str(r["year"]))),
+              "department": department_label(r["department__name"], r["department__region__name"],
+                                             r["department__region__name_en"]),
               "due_date": r["due_date"], "overdue": r["kind"] == Kind.OVERDUE} for r in rows]
     overdue = [item for item in items if item["overdue"]]
     soon = [item for item in items if not item["overdue"]]
@@ -201,7 +206,10 @@ def _reminder_message(to: str, rows: list[dict], days: int, language: str) -> Em
         "overdue": len(overdue), "soon": len(soon), "days": days}
     # The figures page of the earliest year owed.
     link = absolute_url(f"{reverse('web:figures')}?year={min(r['year'] for r in rows)}")
-    return _message(to, subject, "reminders", {"overdue": overdue, "soon": soon, "days": days, "link": link}, language)
+    context = {"overdue": overdue[:REMINDER_LINES], "overdue_more": max(len(overdue) - REMINDER_LINES, 0),
+               "soon": soon[:REMINDER_LINES], "soon_more": max(len(soon) - REMINDER_LINES, 0), "days": days,
+               "link": link}
+    return _message(to, subject, "reminders", context, language)
 
 
 # The reviewers' weekly digest
@@ -228,7 +236,9 @@ def notification_digest_send(today: dt.date | None = None) -> NotifyRun:
         email, language = addressees[user_id]
         with translation.override(language):
             subject = _("Review queue: %(count)s figures waiting") % {"count": count}
-            messages[user_id] = _message(email, subject, "digest", {"count": count, "oldest": oldest, "link": link},
+            items = [{"figure": figure_label(v.actual.indicator, v.actual.region, v.actual.year),
+                      "department": department_name(v.department), "submitted_at": v.submitted_at} for v in oldest]
+            messages[user_id] = _message(email, subject, "digest", {"count": count, "oldest": items, "link": link},
                                          language)
     result = _send(run, messages)
     result.more = more
@@ -236,6 +246,11 @@ def notification_digest_send(today: dt.date | None = None) -> NotifyRun:
 
 
 # Shared
+
+def figure_label(indicator, region, year) -> str:
+    """A figure as mails name it, in the active language where the data has English names."""
+    return f"{indicator_name(indicator)} · {region_name(region)} · {year}"
+
 
 def absolute_url(path: str) -> str:
     """A link for a mail: SITE_URL, the address people open the service at, and the path."""

@@ -351,7 +351,7 @@ def _current_value_note(version: ActualVersion) -> str:
 def figure_history(request, actual_id: int):
     actual = get_object_or_404(actual_list_for(request.user), pk=actual_id)  # others' figures: 404
     _require_perm(request.user, "trackers.view_figure_history", actual)
-    versions = actual.versions.select_related("department", "created_by", "submitted_by", "reviewed_by")
+    versions = actual.versions.select_related("department__region", "created_by", "submitted_by", "reviewed_by")
     changes = (
         ActualVersion.history.filter(actual_id=actual.pk)
         .select_related("history_user").order_by("history_date", "history_id")

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext
 
 from ..report import GapReport, Generation
-from .tables import LATEST_KIND_LABELS, NUMERIC_KINDS, Column, about_rows, display, heading, tables
+from .tables import LATEST_KIND_LABELS, NUMERIC_KINDS, ORIGIN_LABELS, Column, about_rows, display, heading, tables
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_REGULAR = FONT_DIR / "NotoSansCJK-Regular.ttc"
@@ -25,7 +25,7 @@ TEMPLATE = "reporting/exports/gap_report_pdf.html"
 # The columns a landscape A4 page can hold; the spreadsheets carry every column.
 PDF_COLUMNS = {
     "targets": ["plan", "indicator", "region", "target_text", "target_year", "baseline_text", "baseline_year",
-                "latest_value", "latest_year", "figure_origin", "submitted_by", "submitted_at", "approved_by", "approved_at",
+                "latest_value", "latest_year", "submitted_by", "submitted_at", "approved_by", "approved_at",
                 "progress", "expected_value", "gap", "required_growth", "status", "reason"],
     "milestones": ["plan", "region", "title", "deadline", "state", "completed_on"],
     "data_gaps": ["department", "indicator", "region", "year", "due_date", "days_overdue", "figure_state"],
@@ -38,7 +38,7 @@ PDF_COLUMNS = {
 # Relative column widths on paper where the spreadsheet's differ (a 3-character region, a status).
 PDF_WIDTHS = {"region": 13, "status": 14, "state": 16, "latest_value": 18, "target_year": 9, "baseline_year": 9,
               "latest_year": 9, "year": 7, "version": 6, "plan": 18, "row_ref": 6, "target_text": 16,
-              "reason_zh": 28, "reason": 28, "expected_value": 15}
+              "reason_zh": 28, "reason": 28, "expected_value": 15, "origin": 8}
 # Each row's reference, printed first, so an auditor can cite "T12" (the 12th target row).
 ROW_PREFIXES = {"targets": "T", "milestones": "M", "data_gaps": "G", "history": "H", "sources": "S"}
 # The cell coloured by status, and the row field holding the status code.
@@ -131,6 +131,8 @@ def _pdf_row(columns: list[Column], row: dict, status_cell: tuple[str, str] | No
             text = f"{text} {row['unit']}"
         if column.key == "latest_value" and text and row.get("latest_kind") == "cumulative":
             text = f"{LATEST_KIND_LABELS['cumulative']} {text}"  # a running total, said so on paper
+        if column.key == "latest_value" and text and row.get("figure_origin") not in (None, "", "submitted"):
+            text = f"{text}（{ORIGIN_LABELS[row['figure_origin']]}）"  # a published or demo figure, said so
         classes = ["num"] if column.kind in NUMERIC_KINDS else []
         if status_cell and column.key == status_cell[0] and row.get(status_cell[1]):
             classes.append(f"status-{row[status_cell[1]]}")
