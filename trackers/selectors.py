@@ -434,7 +434,7 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
 
 
 # A figure counts as submitted once a version of it was sent for review, whatever came after
-# (approved, or approved and since corrected). The completeness page and the reminders read this.
+# (approved, or approved and since corrected): the completeness page's "submitted".
 SUBMITTED_STATUSES = tuple(s.value for s in (ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED,
                                               ActualVersion.Status.SUPERSEDED))
 
@@ -615,15 +615,11 @@ def _opted_out(user_ref: str, switch: str) -> Exists:
 
 
 def reminders_owed(today: dt.date, days: int) -> QuerySet:
-    """What each person is to be reminded of: the obligations of the reporting calendar whose
-    figure is not submitted yet (SUBMITTED_STATUSES) and is due within `days` ("reminder") or
-    overdue ("overdue"), for every active member with an address of the department that owes it,
-    unless they turned reminders off or were already told (NotificationLog, key
+    """What each person is to be reminded of: the obligations of the reporting calendar that the
+    "my work" page shows as owed (due within `days`: kind "reminder") or overdue (kind "overdue"),
+    by the same rule (work_state), for every active member with an address of the department that
+    owes it, unless they turned reminders off or were already told (NotificationLog, key
     "obligation-<id>"). Rows as dicts, ordered by member then due date."""
-    submitted = ActualVersion.objects.filter(
-        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"),
-        status__in=SUBMITTED_STATUSES,
-    )
     told = NotificationLog.objects.filter(
         user=OuterRef("member"), kind=OuterRef("kind"),
         key=Concat(Value("obligation-"), Cast(OuterRef("pk"), CharField())),
@@ -634,10 +630,11 @@ def reminders_owed(today: dt.date, days: int) -> QuerySet:
             due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
             department__members__email__gt="",
         )
-        .exclude(Exists(submitted))
+        .annotate(state=work_state(today))
+        .filter(state__in=["owed", "overdue"])
         .annotate(
             member=F("department__members"),
-            kind=Case(When(due_date__lt=today, then=Value(NotificationLog.Kind.OVERDUE.value)),
+            kind=Case(When(state="overdue", then=Value(NotificationLog.Kind.OVERDUE.value)),
                       default=Value(NotificationLog.Kind.REMINDER.value), output_field=CharField()),
         )
         .exclude(_opted_out("member", "reminders"))

@@ -60,6 +60,7 @@ def pages(ids: dict) -> list[Page]:
         Page("review-filtered", "/review/?flagged=no&kind=new", "reviewer", "main table"),
         Page("my-work-all", "/my-work/?state=all", "submitter", "main table"),
         Page("completeness", "/completeness/?year=2024", "submitter", "main"),
+        Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
         Page("overview", "/dashboards/", "leader", f"[data-figure=status-figure] {PLOT}"),
         Page("plan", f"/dashboards/plans/{plan}/", "leader", f"[data-figure=progress-figure] {PLOT}"),
         Page("target", f"/dashboards/targets/{target}/", "leader", f"[data-figure=target-figure] {PLOT}"),

@@ -28,7 +28,6 @@ from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
 from trackers.models import ActualVersion, UploadJob
 from trackers.selectors import (
     actual_list_for,
-    completeness,
     figure_targets,
     history_actor,
     plan_list,
@@ -370,18 +369,11 @@ def figure_history(request, actual_id: int):
 @login_required
 @require_GET
 def completeness_page(request):
+    """The one completeness page is the dashboards' (/dashboards/completeness/, which checks
+    `?year=` like every dashboard parameter): this older address keeps working by redirecting."""
     _require_perm(request.user, "trackers.view_completeness")
-    year = _year(request.GET)
-    return _render(request, "trackers/completeness.html", {
-        "year": year, "years": _plan_years(), "rows": [_with_percentages(row) for row in completeness(year)],
-    })
-
-
-def _with_percentages(row: dict) -> dict:
-    owed = row["owed"]
-    percent = {f"{name}_pct": round(100 * row[name] / owed) if owed else 0
-               for name in ("submitted", "approved", "overdue")}
-    return {**row, **percent}
+    query = request.GET.urlencode()
+    return redirect(reverse("reporting:dashboard-completeness") + (f"?{query}" if query else ""))
 
 
 # Shared
