@@ -305,19 +305,21 @@ def history_actor(record):
 def review_queue(user, *, plan=None, region=None, department=None, flagged: bool | None = None,
                  kind: str | None = None) -> QuerySet[ActualVersion]:
     """Submitted figures waiting for a reviewer other than the one who submitted them, each with
-    last year's approved value (`last_year_value`, in the indicator's unit) beside it and, for a
-    correction (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
+    the last approved value of an earlier year (`last_year_value`, in the indicator's unit, and
+    `last_year`: last year's, or the latest before it) beside it and, for a correction
+    (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
     Filters: a plan that targets the figure, its region, the submitting department, flagged or not,
     kind "new" or "correction"."""
-    last_year = ActualVersion.objects.filter(
+    earlier = ActualVersion.objects.filter(
         actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
-        actual__year=OuterRef("actual__year") - 1, status=ActualVersion.Status.APPROVED,
-    ).values("value_in_indicator_unit")[:1]
+        actual__year__lt=OuterRef("actual__year"), status=ActualVersion.Status.APPROVED,
+    ).order_by("-actual__year")
     replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
     queue = (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
-        .exclude(submitted_by=user)
-        .annotate(last_year_value=Subquery(last_year), is_correction=Exists(replaced),
+        .exclude(submitted_by=user).exclude(created_by=user)  # whom actual_approve refuses (four eyes)
+        .annotate(last_year_value=Subquery(earlier.values("value_in_indicator_unit")[:1]),
+                  last_year=Subquery(earlier.values("actual__year")[:1]), is_correction=Exists(replaced),
                   replaced_value=Subquery(replaced.values("value")[:1]),
                   replaced_unit=Subquery(replaced.values("unit")[:1]))
     )
@@ -400,9 +402,10 @@ def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_
 def work_counts_for(user, *, today: dt.date | None = None, department=None, year=None) -> dict[str, int]:
     """How many of the user's obligations are in each state (WORK_STATES), counted in one query."""
     today = today or timezone.localdate()
-    counts = _work_obligations(user, today, department, year).aggregate(
-        **{code: Count("pk", filter=Q(state=code)) for code in vocabulary.WORK_STATES})
-    return {code: counts[code] or 0 for code in vocabulary.WORK_STATES}
+    # Grouped by state: the state of each obligation is computed once, not once per count.
+    counts = dict(_work_obligations(user, today, department, year).order_by().values_list("state")
+                  .annotate(n=Count("pk")).values_list("state", "n"))
+    return {code: counts.get(code, 0) for code in vocabulary.WORK_STATES}
 
 
 def _work_obligations(user, today: dt.date, department, year) -> QuerySet[ReportingObligation]:

@@ -57,6 +57,8 @@ def pages(ids: dict) -> list[Page]:
         Page("upload-job", f"/figures/upload/jobs/{ids['upload_job']}/", "submitter", "#job"),
         Page("history", f"/figures/{actual}/history/", "submitter", "main table"),
         Page("review", "/review/", "reviewer", "main"),
+        Page("review-filtered", "/review/?flagged=no&kind=new", "reviewer", "main table"),
+        Page("my-work-all", "/my-work/?state=all", "submitter", "main table"),
         Page("completeness", "/dashboards/completeness/?year=2024", "submitter", "main"),  # /completeness/ redirects here
         Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
         Page("overview", "/dashboards/", "leader", f"[data-figure=status-figure] {PLOT}"),
@@ -99,7 +101,7 @@ def site_build() -> dict:
     # 2025 stays open: one figure awaits review, one was returned.
     with mock.patch.object(demo, "DEMO_LAST_YEAR", 2024):
         for target in shenzhen.targets.select_related("indicator", "region", "baseline").order_by("key"):
-            demo._demo_series(target, submitter, reviewer, rng)
+            demo._demo_series(target, submitter, reviewer, rng, set())  # no published figures here
     for year in (2024, 2025):
         demo.obligations_generate(year)
     revenue = Target.objects.select_related("indicator", "region").get(plan=shenzhen, value_text=REVENUE)
