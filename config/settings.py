@@ -233,6 +233,9 @@ FIGURE_TARGET_RATIO = env.float("FIGURE_TARGET_RATIO", default=10.0)
 # The reporting calendar: a year's figures are due on this month and day of the following year.
 REPORTING_DUE_MONTH = env.int("REPORTING_DUE_MONTH", default=3)
 REPORTING_DUE_DAY = env.int("REPORTING_DUE_DAY", default=31)
+# How long auditors' earlier exports stay listed on /reports/ and can be downloaded again (a job's
+# file is kept; a report made during the request is made again from its logged scope and date).
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=365)
 # Spreadsheet uploads larger than this are refused before parsing.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # A file with more rows of figures than this is refused, with a message, as soon as the row after

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 
 from kpis.core import vocabulary
 from kpis.models import MilestoneSnapshot, ProgressSnapshot, RecomputeRun
-from trackers.models import Milestone, Plan, Target
+from trackers.models import Indicator, Milestone, Plan, Target
 from trackers.selectors import (
     answerer_names,
     plan_list,
@@ -230,3 +230,10 @@ def milestone_table(milestones: QuerySet[Milestone], as_of: dt.date) -> pd.DataF
     table = rows.merge(states, on="milestone_id", how="left")
     table["state"] = table["state"].fillna("unknown")
     return table
+
+
+def comparable_indicators() -> QuerySet[Indicator]:
+    """Indicators that targets of published plans set in two or more regions: the ones a comparison
+    across regions has something to say about. Counted by the database (GROUP BY ... HAVING)."""
+    return (Indicator.objects.filter(targets__in=published_targets())
+            .annotate(regions=Count("targets__region", distinct=True)).filter(regions__gte=2).order_by("name"))

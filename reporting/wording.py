@@ -41,10 +41,10 @@ def latest_value_text(value: str, unit: str, basis: str, start_year, latest_year
     return gettext("%(value)s %(unit)s (%(year)s)") % {"value": value, "unit": unit, "year": latest_year}
 
 
-def gap_text(gap, unit: str = "") -> str:
+def gap_text(gap, unit: str = "", places: int = 2) -> str:
     """A gap for people: '395 亿元' still to go, '超出 395 亿元' (exceeded by) once the target is
     passed, '—' when there is none. The sign stays in the machine-readable data (data-value, CSV)."""
-    kind, text = formatting.gap_parts(gap, unit)
+    kind, text = formatting.gap_parts(gap, unit, places)
     if kind == "exceeded":
         return gettext("exceeded by %(quantity)s") % {"quantity": text}
     return text

@@ -182,8 +182,9 @@ def _csv_rows(content: bytes, as_of, expected, keys, basis, found):
     found.equal("csv", as_of, "all", "rows", len(table), len(expected))
     for row in table:
         target_id = keys[(row["规划代码"], row["目标代码"])]
+        gap = next(value for heading, value in row.items() if heading.startswith("差距"))  # heading says the sign
         stated = {"latest": number(row["最新审定值"]), "progress": _fraction(row["进度 (%)"]),
-                  "gap": number(row["差距"]), "expected": number(row["按预期路径当前应达值"])}
+                  "gap": number(gap), "expected": number(row["按预期路径当前应达值"])}
         _compare("csv", as_of, target_id, stated, row["状态代码"], expected[target_id], found,
                  progress={"rel": 0, "abs_": 0.00006})  # the CSV writes percentages with two decimals
         if row["最新审定值"]:
@@ -232,6 +233,8 @@ def _pdf_rows(content: bytes, as_of, expected, found):
                                          else float("nan"), 0.006)):
             if value != value:
                 continue
+            if field == "gap" and value < 0 and "超出" in chunk:  # an exceeded target: 超出 |gap|
+                value = -value
             if not any(math.isclose(p, value, rel_tol=tolerance, abs_tol=tolerance) for p in printed):
                 found.found.append(f"pdf {as_of} target {target_id} {field}: {value} not printed in row: {chunk[:120]}")
         if statuses[row["status"]] not in chunk:

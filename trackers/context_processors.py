@@ -1,9 +1,17 @@
 from django.conf import settings
 
+from trackers.roles import ROLES
+
 
 def demo_mode(request):
-    """Every page can say that it shows demo data."""
-    return {"DEMO_MODE": settings.DEMO_MODE}
+    """Every page can say that it shows demo data; in demo mode the sign-in page lists the demo
+    logins (no database read: the names are the demo loader's)."""
+    if not settings.DEMO_MODE:
+        return {"DEMO_MODE": False}
+    from trackers.services.demo import DEMO_PASSWORD, demo_logins
+
+    return {"DEMO_MODE": True, "demo_password": DEMO_PASSWORD,
+            "demo_logins": [(username, ROLES[role]) for username, role in demo_logins()]}
 
 
 def site_nav(request):

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from reporting.dashboards import selectors as dashboard_selectors
 from reporting.dashboards.params import dashboard_params
 from reporting.formatting import amount, is_missing
 from reporting.selectors import (
+    comparable_indicators,
     milestone_table,
     ordered_target_ids,
     progress_rows,
@@ -41,7 +42,7 @@ from reporting.wording import (
     status_labels,
 )
 from trackers import names
-from trackers.models import Indicator, Milestone, Plan, Region, Target
+from trackers.models import Milestone, Plan, Region, Target
 from trackers.quantities import MONEY_FACTORS
 from trackers.selectors import completeness, published_plans, published_targets
 from trackers.spreadsheets import stream_csv, table_csv
@@ -65,12 +66,27 @@ def _params(request) -> tuple[dict, int]:
     return params, 400 if problems else 200
 
 
-def _as_of(params) -> tuple[dt.date | None, list[dt.date]]:
-    """The chosen as-of date among those with stored snapshots; the latest by default."""
+def _as_of(params, request=None) -> tuple[dt.date | None, list[dt.date]]:
+    """The chosen as-of date among those with stored snapshots; the latest by default. A date
+    without snapshots is said so above the page, never silently replaced."""
     dates = snapshot_dates()
     if params["as_of"] in dates:
         return params["as_of"], dates
-    return (dates[0] if dates else None), dates
+    chosen = dates[0] if dates else None
+    if params["as_of"] is not None and request is not None:
+        messages.warning(request, _("No progress is stored for %(asked)s; showing %(shown)s instead.") % {
+            "asked": params["as_of"].isoformat(), "shown": chosen.isoformat() if chosen else "—"})
+    return chosen, dates
+
+
+def _known(request, params, key: str, model, label: str) -> str | None:
+    """A filter's code if it names something; else a message naming it, and no filter."""
+    code = params[key]
+    if code and not model.objects.filter(code=code).exists():
+        messages.error(request, _("There is no %(what)s with the code “%(code)s”; the filter was not applied.")
+                       % {"what": label, "code": code})
+        return None
+    return code
 
 
 def _csv(rows: pd.DataFrame, columns: list[tuple[str, str]], name: str) -> HttpResponse:
@@ -135,8 +151,9 @@ CHART_LIMIT = 20  # bars of a "furthest behind" chart; the rest are a click away
 def overview(request):
     _require_dashboards(request.user)
     params, status = _params(request)
-    as_of, dates = _as_of(params)
-    filters = {key: params[key] for key in ("region", "plan", "plan_status")}
+    as_of, dates = _as_of(params, request)
+    filters = {"region": _known(request, params, "region", Region, _("region")),
+               "plan": _known(request, params, "plan", Plan, _("plan")), "plan_status": params["plan_status"]}
     targets = scoped_targets(**filters)
     if params["format"] == "csv" and as_of:
         return _csv_of_targets(request, targets, as_of, "status", f"overview-{as_of}")
@@ -145,6 +162,7 @@ def overview(request):
         "as_of": as_of, "dates": dates, "filters": filters, "regions": _region_choices(filters["region"]),
         "plans": published_plans(), "plan_statuses": Plan.Status.choices, "empty": counts.empty,
         "may_recompute": request.user.has_perm("kpis.recompute"),
+        "empty_reason": _empty_reason(as_of, targets),
     }
     if not counts.empty:
         labels = status_labels()
@@ -156,11 +174,27 @@ def overview(request):
     return render(request, "reporting/dashboards/overview.html", context, status=status)
 
 
+def _empty_reason(as_of, targets) -> str:
+    """What an empty view is missing, in words (never an empty chart)."""
+    if as_of is None:
+        return _("No progress has been computed yet. Progress is computed every night, and after each approval; "
+                 "administrators can also recompute now.")
+    if not targets.exists():
+        return _("No target of a published plan matches these filters.")
+    return ""
+
+
+def _charted(table: pd.DataFrame) -> bool:
+    """Whether a progress chart has anything to draw: a chart of targets without any figure would
+    be an empty frame around the 100% line (the squashed 99–101 axis)."""
+    return not table.empty and table["progress"].map(lambda value: not is_missing(value)).any()
+
+
 def _furthest_behind_money(request, targets, as_of, labels) -> dict:
     """The money targets furthest behind their path (at most CHART_LIMIT bars), and how many there are."""
     money = targets.filter(indicator__unit__in=list(MONEY_FACTORS))
     table = progress_rows(ordered_target_ids(money, as_of, "-behind", slice(0, CHART_LIMIT)), as_of)
-    if table.empty:
+    if not _charted(table):
         return {}
     table = _decorate(table, request)
     figure = figures.progress_bars_figure(
@@ -193,7 +227,7 @@ def plan_page(request, code: str):
     _require_dashboards(request.user)
     plan = get_object_or_404(published_plans(), code=code)
     params, status = _params(request)
-    as_of, dates = _as_of(params)
+    as_of, dates = _as_of(params, request)
     sort = _sort(request, default="status")
     targets = scoped_targets(plan=code)
     if params["format"] == "csv" and as_of:
@@ -205,8 +239,8 @@ def plan_page(request, code: str):
     context = {"plan": plan, "as_of": as_of, "dates": dates, "sort": sort, "empty": table.empty, "page": page,
                "rows": table.to_dict("records") if not table.empty else [],
                "status_summary": _status_summary(status_counts(targets, as_of, plan), labels) if as_of else [],
-               "milestones": _milestone_rows(milestones)}
-    if not table.empty:
+               "milestones": _milestone_rows(milestones), "empty_reason": _empty_reason(as_of, targets)}
+    if _charted(table):
         context["progress_figure"] = _figure_json(figures.progress_bars_figure(
             table.assign(expected=table["expected_progress"]), labels, _("Progress of the targets listed below"),
             {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")}))
@@ -266,7 +300,7 @@ def target_page(request, pk: int):
     _require_dashboards(request.user)
     target = get_object_or_404(published_targets().select_related("plan", "indicator", "region", "baseline"), pk=pk)
     params, status = _params(request)
-    as_of, dates = _as_of(params)
+    as_of, dates = _as_of(params, request)
     as_of_day = as_of or timezone.localdate()
     snapshot = dashboard_selectors.snapshot_for(target, as_of) if as_of else None
     picture = target_picture(target, as_of_day)
@@ -299,6 +333,8 @@ def target_page(request, pk: int):
         "versions": dashboard_selectors.figure_versions(target),
         "lead": answerers["accountable"], "cooperating": answerers["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
+        # Demo and real (published, submitted) figures on one page: the note says which are which.
+        "demo_mixed": bool(series["is_demo"].any() and not series["is_demo"].all()) if not series.empty else False,
         "published": published, "origin_labels": kinds,
     }
     return render(request, "reporting/dashboards/target.html", context, status=status)
@@ -339,12 +375,17 @@ def _target_geometry(target: Target, snapshot, picture: dict) -> dict:
 def regions_page(request):
     _require_dashboards(request.user)
     params, status = _params(request)
-    as_of, dates = _as_of(params)
-    compared = Indicator.objects.filter(targets__in=published_targets()).distinct().order_by("name")
+    as_of, dates = _as_of(params, request)
+    compared = comparable_indicators()
     code = params["indicator"] or "biomed_rd_intensity"
     indicator = compared.filter(code=code).first() or compared.first()
+    if params["indicator"] and (indicator is None or indicator.code != params["indicator"]):
+        messages.error(request, _("The indicator “%(code)s” is not set as a target by two or more regions, so there "
+                                  "is nothing to compare; showing another one.") % {"code": params["indicator"]})
     if indicator is None:
-        raise Http404
+        return render(request, "reporting/dashboards/regions.html", {
+            "as_of": as_of, "dates": dates, "indicators": [], "rows": [],
+            "empty_reason": _("No indicator is set as a target by two or more regions yet.")}, status=status)
     sort = _sort(request, default="region")
     targets = published_targets().filter(indicator=indicator)
     if params["format"] == "csv" and as_of:
@@ -355,7 +396,8 @@ def regions_page(request):
         table["label"] = table["region"] + " · " + table["plan"]
         table["unit"] = table["indicator_unit"]
     context = {"as_of": as_of, "dates": dates, "indicator": indicator, "indicators": compared, "sort": sort,
-               "page": page, "rows": table.to_dict("records") if not table.empty else []}
+               "page": page, "rows": table.to_dict("records") if not table.empty else [],
+               "empty_reason": _empty_reason(as_of, targets)}
     if not table.empty:
         labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": status_labels()}
         context["figure"] = _figure_json(figures.region_comparison_figure(
@@ -369,18 +411,27 @@ def regions_page(request):
 @login_required
 @require_GET
 def completeness_page(request):
+    """Who has reported what for a year: the one completeness page (/completeness/ redirects here).
+    `?year=` is checked like every dashboard parameter; by default last year, whose figures are
+    being reported now."""
     _require(request.user, "trackers.view_completeness")
     params, status = _params(request)
     year = params["year"] or timezone.localdate().year - 1
     rows = completeness(year)
-    table = pd.DataFrame([{"department": r["department"].name, "plan": str(r["plan"]), "owed": r["owed"],
+    columns = ["department", "plan", "owed", "submitted", "approved", "overdue"]
+    table = pd.DataFrame([{"department": names.department_name(r["department"]), "plan": str(r["plan"]),
+                           "plan_code": r["plan"].code, "department_code": r["department"].code, "owed": r["owed"],
                            "submitted": r["submitted"], "approved": r["approved"], "overdue": r["overdue"]}
-                          for r in rows], columns=["department", "plan", "owed", "submitted", "approved", "overdue"])
+                          for r in rows], columns=[*columns, "plan_code", "department_code"])
     if params["format"] == "csv":
         return _csv(table, [("plan", _("Plan")), ("department", _("Department")), ("owed", _("Owed")),
                             ("submitted", _("Submitted")), ("approved", _("Approved")), ("overdue", _("Overdue"))],
                     f"completeness-{year}")
-    context = {"year": year, "years": range(2016, timezone.localdate().year + 1), "rows": table.to_dict("records")}
+    years = list(range(2016, timezone.localdate().year + 1))
+    context = {"year": year, "years": years if year in years else sorted([*years, year]),
+               "rows": [{**row, **{f"{name}_share": row[name] / row["owed"] if row["owed"] else None
+                                   for name in ("submitted", "approved", "overdue")}}
+                        for row in table.to_dict("records")]}
     if not table.empty:
         by_department = table.groupby("department", as_index=False)[["owed", "submitted", "approved", "overdue"]].sum()
         context["figure"] = _figure_json(figures.completeness_figure(

@@ -12,8 +12,10 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
@@ -22,6 +24,7 @@ from kpis.models import ProgressSnapshot
 from reporting.formatting import is_missing
 from reporting.models import ExportLog, ReportJob, ScopeType
 from reporting.selectors import milestone_table, progress_table, scoped_targets
+from trackers import names
 from trackers.exceptions import InvalidInput
 from trackers.models import (
     ActualVersion,
@@ -75,13 +78,52 @@ def scope_name(scope: Scope) -> str:
     return item.short_title if isinstance(item, Plan) else item.name
 
 
+# The most names a scope list offers at once: 3,000 regions and their departments would make a
+# page nobody can use; typing narrows the list (scope_options, asked by static/js/report_form.js).
+SCOPE_OPTIONS_LIMIT = 200
+
+
 def scope_choices() -> dict[str, list[tuple[str, str]]]:
-    """Codes and names the form offers for each kind of scope."""
+    """Codes and names the form offers for each kind of scope: every published plan; the regions
+    from the top of the tree down and the departments, at most SCOPE_OPTIONS_LIMIT of each."""
     return {
-        ScopeType.PLAN: list(published_plans().order_by("code").values_list("code", "short_title")),
-        ScopeType.REGION: list(Region.objects.order_by("code").values_list("code", "name")),
-        ScopeType.DEPARTMENT: list(Department.objects.order_by("code").values_list("code", "name")),
+        ScopeType.PLAN: plan_choices(),
+        ScopeType.REGION: scope_options(ScopeType.REGION),
+        ScopeType.DEPARTMENT: scope_options(ScopeType.DEPARTMENT),
     }
+
+
+def plan_choices() -> list[tuple[str, str]]:
+    return list(published_plans().order_by("code").values_list("code", "short_title"))
+
+
+def scope_options(kind: str, query: str = "", region: str = "", limit: int = SCOPE_OPTIONS_LIMIT) -> list[tuple[str, str]]:
+    """(code, name as the page shows it) of the regions or departments whose code or name (Chinese
+    or English) contains `query`; departments of `region` (and the regions below it) when given.
+    One query, at most `limit` rows."""
+    query = (query or "").strip()
+    if kind == ScopeType.REGION:
+        regions = Region.objects.all()
+        if query:
+            regions = regions.filter(Q(code__icontains=query) | Q(name__icontains=query) | Q(name_en__icontains=query))
+        # The top of the tree first: provinces, then cities, then the rest.
+        depth = Case(*(When(level=level, then=rank) for rank, level in enumerate(Region.Level.values)),
+                     output_field=IntegerField())
+        regions = regions.annotate(depth=depth).order_by("depth", "code")
+        return [(code, names.pick(name, name_en)[0])
+                for code, name, name_en in regions.values_list("code", "name", "name_en")[:limit]]
+    if kind == ScopeType.DEPARTMENT:
+        departments = Department.objects.all()
+        if region:
+            departments = departments.filter(Q(region__code=region) | Q(region__parent__code=region))
+        if query:
+            departments = departments.filter(Q(code__icontains=query) | Q(name__icontains=query)
+                                             | Q(region__name__icontains=query) | Q(region__name_en__icontains=query))
+        rows = departments.order_by("region__code", "name").values_list("code", "name", "region__name",
+                                                                        "region__name_en")[:limit]
+        return [(code, names.department_label(name, region_name, region_en))
+                for code, name, region_name, region_en in rows]
+    return []
 
 
 def scope_targets(scope: Scope, as_of: dt.date) -> QuerySet[Target]:
@@ -385,11 +427,21 @@ def report_job_file(job: ReportJob) -> bytes:
 
 
 def report_job_list_for(user, limit: int = 10) -> list[ReportJob]:
-    return list(ReportJob.objects.defer("content").filter(requested_by=user)[:limit])
+    return list(ReportJob.objects.defer("content").filter(requested_by=user, created_at__gte=retention_start())[:limit])
 
 
 def export_log_list_for(user, limit: int = 10) -> list[ExportLog]:
-    return list(ExportLog.objects.filter(user=user)[:limit])
+    """The user's exports still within REPORT_RETENTION_DAYS, newest first."""
+    return list(ExportLog.objects.filter(user=user, created_at__gte=retention_start())[:limit])
+
+
+def export_log_get_for(user, entry_id: int) -> ExportLog | None:
+    """One of the user's own exports within the retention period; None otherwise (the same answer)."""
+    return ExportLog.objects.filter(user=user, pk=entry_id, created_at__gte=retention_start()).first()
+
+
+def retention_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=settings.REPORT_RETENTION_DAYS)
 
 
 # Conversions from the frames' cells to plain values

@@ -9,6 +9,8 @@ from . import api, views
 
 urlpatterns = [
     path("", views.report_form, name="exports"),
+    path("scope-options/", views.scope_options_json, name="exports-scope-options"),
+    path("exports/<int:entry_id>/again/", views.export_again, name="exports-again"),
     path("jobs/<uuid:job_id>/", views.job_page, name="exports-job"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="exports-job-download"),
     path("api/gap-report/", api.GapReportView.as_view(), name="exports-api-gap-report"),

@@ -85,6 +85,13 @@ def fallback(text, is_fallback):
 
 
 @register.filter
+def zh(text):
+    """{{ plan.title|zh }}: data that exists in Chinese only (plan titles), marked as such on an
+    English page."""
+    return _marked(text if text is not None else formatting.MISSING, names.in_english())
+
+
+@register.filter
 def name(obj):
     """{{ region|name }}, {{ indicator|name }}, {{ department|name }} (with its region), {{ plan|name }}."""
     if obj is None or obj == "":

@@ -58,7 +58,10 @@ def pages(ids: dict) -> list[Page]:
         Page("upload-job", f"/figures/upload/jobs/{ids['upload_job']}/", "submitter", "#job"),
         Page("history", f"/figures/{actual}/history/", "submitter", "main table"),
         Page("review", "/review/", "reviewer", "main"),
-        Page("completeness", "/completeness/?year=2024", "submitter", "main"),
+        Page("review-filtered", "/review/?flagged=no&kind=new", "reviewer", "main table"),
+        Page("my-work-all", "/my-work/?state=all", "submitter", "main table"),
+        Page("completeness", "/dashboards/completeness/?year=2024", "submitter", "main"),  # /completeness/ redirects here
+        Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
         Page("overview", "/dashboards/", "leader", f"[data-figure=status-figure] {PLOT}"),
         Page("plan", f"/dashboards/plans/{plan}/", "leader", f"[data-figure=progress-figure] {PLOT}"),
         Page("target", f"/dashboards/targets/{target}/", "leader", f"[data-figure=target-figure] {PLOT}"),
@@ -102,7 +105,7 @@ def site_build() -> dict:
     # 2025 stays open: one figure awaits review, one was returned.
     with mock.patch.object(demo, "DEMO_LAST_YEAR", 2024):
         for target in shenzhen.targets.select_related("indicator", "region", "baseline").order_by("key"):
-            demo._demo_series(target, submitter, reviewer, rng, set())  # set(): no published figures here
+            demo._demo_series(target, submitter, reviewer, rng, set())  # no published figures here
     for year in (2024, 2025):
         demo.obligations_generate(year)
     revenue = Target.objects.select_related("indicator", "region").get(plan=shenzhen, value_text=REVENUE)

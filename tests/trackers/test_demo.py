@@ -1,8 +1,15 @@
+import io
+import re
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from trackers.models import Actual, ActualVersion, PublishedFigure
+from kpis.models import ProgressSnapshot, RecomputeRequest
+from trackers.models import Actual, ActualVersion, PublishedFigure, Target
+from trackers.services.demo import DEMO_PASSWORD, demo_logins
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +36,35 @@ def test_demo_figures_are_labelled_and_went_through_review(settings):
     count = Actual.objects.count()
     call_command("load_demo", verbosity=0)
     assert Actual.objects.count() == count  # loading again adds nothing
+
+
+def test_load_demo_says_each_step_with_counts(settings):
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    started = time.process_time()
+    call_command("load_demo", stdout=out)
+    assert time.process_time() - started < 30  # CPU time: wall time depends on the machine's load
+    lines = out.getvalue().splitlines()
+    assert any(re.search(r"demo users: 9$", line) for line in lines)
+    assert sum(bool(re.search(r"demo figures for [a-z0-9-]+: \d+ submitted and approved", line)) for line in lines) == 5
+    assert any(re.search(r"progress snapshots as of \d{4}-\d\d-\d\d: \d+ targets", line) for line in lines)
+    assert all(re.match(r"\[\s*\d+\.\d s\] |  login ", line) for line in lines), lines
+    # The recomputations the demo approvals owed are closed (done once per date), none left pending.
+    assert not RecomputeRequest.objects.filter(completed_at__isnull=True).exists()
+    assert ProgressSnapshot.objects.filter(as_of=timezone.localdate()).count() == Target.objects.count()
+
+
+def test_the_login_page_lists_the_demo_logins_in_demo_mode_only(client, settings):
+    settings.DEMO_MODE = True
+    html = client.get("/accounts/login/").content.decode()
+    assert 'id="demo-logins"' in html and DEMO_PASSWORD in html
+    for username, _role in demo_logins():
+        assert f"<code>{username}</code>" in html
+    assert "审核员" in html  # roles named in the page's language
+
+    settings.DEMO_MODE = False
+    html = client.get("/accounts/login/").content.decode()
+    assert 'id="demo-logins"' not in html and DEMO_PASSWORD not in html
 
 
 def test_demo_figures_are_never_invented_where_a_published_figure_exists(settings):

@@ -45,27 +45,39 @@ def test_completeness_counts_and_percentages(client, setting):
     assert dt.date.today() > dt.date(YEAR + 1, 3, 31)  # the figures were due last March
     client.force_login(UserFactory(role=roles.LEADER))
 
-    response = client.get("/completeness/", {"year": YEAR})
+    response = client.get("/completeness/", {"year": YEAR}, follow=True)
 
     assert response.status_code == 200
-    (row,) = [r for r in response.context["rows"] if r["plan"] == plan and r["department"] == department]
+    assert response.redirect_chain == [(f"/dashboards/completeness/?year={YEAR}", 302)]  # the one page
+    (row,) = [r for r in response.context["rows"]
+              if r["plan_code"] == plan.code and r["department_code"] == department.code]
     assert (row["owed"], row["submitted"], row["approved"], row["overdue"]) == (3, 2, 1, 1)
-    assert (row["submitted_pct"], row["approved_pct"], row["overdue_pct"]) == (67, 33, 33)
     html = response.content.decode()
     line = html[html.index('data-plan="syn-plan"'):]
     line = line[:line.index("</tr>")]
-    assert "合成规划简称" in line and "合成统计局" in line
-    assert ">3<" in line and "2 (67%)" in line and "1 (33%)" in line
+    assert "合成规划简称" in line and "合成镇 合成统计局" in line  # the department with its region
+    assert ">3<" in line and "2 (66.7%)" in line and "1 (33.3%)" in line
 
 
 @pytest.mark.parametrize("role", [roles.LEADER, roles.AUDITOR, roles.REVIEWER, roles.ADMINISTRATOR, roles.SUBMITTER])
 def test_completeness_is_readable_by_every_role(client, role):
     client.force_login(UserFactory(role=role))
 
-    assert client.get("/completeness/", {"year": YEAR}).status_code == 200
+    assert client.get("/completeness/", {"year": YEAR}, follow=True).status_code == 200
 
 
 def test_completeness_needs_a_role(client):
     client.force_login(UserFactory())
 
     assert client.get("/completeness/").status_code == 403
+
+
+@pytest.mark.parametrize("query", ["?year=1800", "?year=abc"])
+def test_a_bad_year_is_said_not_silently_replaced(client, query):
+    """Both addresses read ?year= the same way: a bad one is named above the page (400)."""
+    client.force_login(UserFactory(role=roles.LEADER))
+    for url in ("/completeness/" + query, "/dashboards/completeness/" + query):
+        response = client.get(url, follow=True)
+        assert response.status_code == 400, url
+        assert "year" in response.content.decode()
+        assert response.context["year"] == timezone.localdate().year - 1

@@ -15,7 +15,16 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext
 
 from ..report import GapReport, Generation
-from .tables import LATEST_KIND_LABELS, NUMERIC_KINDS, ORIGIN_LABELS, Column, about_rows, display, heading, tables
+from .tables import (
+    LATEST_KIND_LABELS,
+    NUMERIC_KINDS,
+    ORIGIN_LABELS,
+    Column,
+    about_rows,
+    display_for_people,
+    heading,
+    tables,
+)
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_REGULAR = FONT_DIR / "NotoSansCJK-Regular.ttc"
@@ -95,7 +104,7 @@ def font_files() -> dict[str, Path]:
 def _pdf_table(table) -> dict:
     columns = [_column(table, key) for key in PDF_COLUMNS[table.name]]
     prefix = ROW_PREFIXES.get(table.name)
-    headings = [{"text": heading(column), "key": column.key} for column in columns]
+    headings = [{"text": heading(column, for_people=True), "key": column.key} for column in columns]
     rows = [_pdf_row(columns, row, STATUS_CELLS.get(table.name)) for row in table.rows]
     if prefix:
         headings.insert(0, {"text": "#", "key": "row_ref"})
@@ -126,10 +135,8 @@ def _column(table, key: str) -> Column:
 def _pdf_row(columns: list[Column], row: dict, status_cell: tuple[str, str] | None) -> list[dict]:
     cells = []
     for column in columns:
-        text = display(column, row.get(column.key))
-        if column.kind == "number" and text and row.get("unit"):
-            text = f"{text} {row['unit']}"
-        if column.key == "latest_value" and text and row.get("latest_kind") == "cumulative":
+        text = display_for_people(column, row.get(column.key), row.get("unit") or "")
+        if column.key == "latest_value" and row.get("latest_kind") == "cumulative":
             text = f"{LATEST_KIND_LABELS['cumulative']} {text}"  # a running total, said so on paper
         if column.key == "latest_value" and text and row.get("figure_origin") not in (None, "", "submitted"):
             text = f"{text}（{ORIGIN_LABELS[row['figure_origin']]}）"  # a published or demo figure, said so

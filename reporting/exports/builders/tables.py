@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
+from kpis.core.missing import is_missing
+from reporting import formatting, wording
 from reporting.models import ScopeType
 from trackers.spreadsheets import plain_number
 
@@ -53,6 +55,7 @@ SOURCE_KIND_LABELS = _Labels(vocabulary.PUBLISHED_SOURCE_KINDS)
 MEASURE_LABELS = _Labels(vocabulary.PUBLISHED_MEASURES)
 SCOPE_LABELS = dict(ScopeType.choices)
 NUMERIC_KINDS = frozenset({"number", "int", "percent"})
+EXACT_PLACES = 6  # the decimals a stored figure or snapshot number has
 
 
 @dataclass(frozen=True)
@@ -273,7 +276,8 @@ def scope_text(report: GapReport) -> str:
 # Cell values
 
 def display(column: Column, value) -> str:
-    """A cell as text, for CSV and PDF: decimals as people write them, labels in the active language."""
+    """A cell as text, for CSV: decimals as stored (a machine reads them back), labels in the active
+    language, nothing for a missing value."""
     if value is None or value == "":
         return ""
     if column.kind == "code":
@@ -292,10 +296,37 @@ def display(column: Column, value) -> str:
     return str(value)
 
 
+def display_for_people(column: Column, value, unit: str = "") -> str:
+    """A cell as people read it (PDF), the way the pages write it (reporting.formatting,
+    reporting.wording): thousands separators and the unit, 超出 X for an exceeded target's gap,
+    percentages with their sign, "—" for a missing number. Quantities keep every stored decimal
+    (a signed report states exactly what the data says); pages round to two."""
+    if column.kind in NUMERIC_KINDS and is_missing(value if value != "" else None):
+        return formatting.MISSING
+    if column.key == "gap":
+        return wording.gap_text(value, unit, places=EXACT_PLACES)
+    if column.kind == "number":
+        return formatting.quantity(value, unit, EXACT_PLACES)
+    if column.kind == "int" and column.key.endswith(("_year", "year")):
+        return str(value)  # a year has no thousands separator
+    if column.kind == "int":
+        return formatting.amount(value, 0)
+    if column.kind == "percent":
+        return formatting.percent(value, 2)
+    return display(column, value)
+
+
 def local_datetime(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def heading(column: Column) -> str:
-    """Column heading; percentages say so where the cell is a plain number (CSV, PDF)."""
-    return f"{column.label} (%)" if column.kind == "percent" else str(column.label)
+def heading(column: Column, for_people: bool = False) -> str:
+    """Column heading. Where the cell is a plain number (CSV) percentages say so, and the gap says
+    what its sign means; cells for people (PDF) carry their own % and 超出."""
+    if for_people:
+        return str(column.label)
+    if column.kind == "percent":
+        return f"{column.label} (%)"
+    if column.key == "gap":
+        return gettext("%(label)s (negative: the target is exceeded by that much)") % {"label": column.label}
+    return str(column.label)

@@ -119,7 +119,18 @@ def _number_format(column: Column, row: dict) -> str:
         return DATE_FORMAT
     if column.kind == "datetime":
         return DATETIME_FORMAT
+    if column.key == "gap":
+        return gap_format(row.get("unit") or "")
     return unit_format(row.get("unit") or "")
+
+
+def gap_format(unit: str) -> str:
+    """The gap stays a signed number (it sorts and sums) but reads as the pages write it: a negative
+    gap shows as '超出 395.00 亿元' (exceeded by), never as '-395'. Excel's sections: positive;negative;zero."""
+    positive = unit_format(unit)
+    before, _, after = gettext("exceeded by %(quantity)s").replace('"', "").partition("%(quantity)s")
+    negative = (f'"{before}"' if before else "") + positive + (f'"{after}"' if after else "")
+    return f"{positive};{negative};{positive}"
 
 
 def unit_format(unit: str) -> str:
