@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ReportFormat, ScopeType
 from trackers.exceptions import InvalidInput
+from trackers.web.forms import DataSelect
 
 from .report import Scope
 from .selectors import scope_resolve
@@ -39,7 +40,7 @@ class GapReportForm(forms.Form):
     as the API takes it; the field of the chosen scope wins over it."""
 
     scope_type = forms.ChoiceField(label=_("Scope"), choices=ScopeType.choices, initial=ScopeType.ALL)
-    plan = forms.ChoiceField(label=_("Plan"), required=False)
+    plan = forms.ChoiceField(label=_("Plan"), required=False, widget=DataSelect)  # plan names marked lang
     region = forms.CharField(
         label=_("Region"), required=False, max_length=96,
         widget=forms.TextInput(attrs={"list": "scope-regions", "autocomplete": "off", "data-scope-options": "region"}),

@@ -60,7 +60,6 @@ ENGLISH_GAPS = {
     "target": "the chart's y-axis title carries the Chinese unit ('…（亿元）', reporting/figures.py; SVG text "
               "cannot be marked)",
     "regions": "indicator options and the chart's axis title carry Chinese units ('…（亿元）')",
-    "reports": NOT_MARKED + "department names in the scope choices ('Department: 中山大学')",
     "intake": NOT_MARKED + "the intake's plan texts, regions and document statuses",
     "intake-regions": NOT_MARKED + "the region list",
     "intake-draft": NOT_MARKED + "proposals read from the Chinese plan text; the reader's Chinese cue words",
