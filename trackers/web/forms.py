@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
+from trackers import names
 from trackers.models import NOTE_MAX_LENGTH, NOTIFICATION_LANGUAGES, Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
@@ -119,7 +120,23 @@ class NotificationPreferencesForm(forms.Form):
 
 class _DepartmentChoice(forms.ModelChoiceField):
     def label_from_instance(self, department):
-        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+        return names.department_name(department)  # 市科技局 of which city; English where the data has it
+
+
+class _RegionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, region):
+        return names.region_name(region)
+
+
+class _ChineseOnlySelect(forms.Select):
+    """Options whose labels are Chinese in the data (plan titles, department names): marked so, on
+    English pages too."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = "zh-Hans"
+        return option
 
 
 class WorkFilterForm(forms.Form):
@@ -129,7 +146,7 @@ class WorkFilterForm(forms.Form):
 
     state = forms.ChoiceField(label=_("State"), required=False)
     department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
-                                   to_field_name="code", empty_label=_("all"))
+                                   to_field_name="code", empty_label=_("all"), widget=_ChineseOnlySelect)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, departments, years, state_labels: dict[str, str], **kwargs):
@@ -152,11 +169,11 @@ class ReviewFilterForm(forms.Form):
     """The review queue's filters; all optional."""
 
     plan = forms.ModelChoiceField(Plan.objects.none(), label=_("Plan"), required=False, to_field_name="code",
-                                  empty_label=_("all"))
-    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
-                                    empty_label=_("all"))
+                                  empty_label=_("all"), widget=_ChineseOnlySelect)
+    region = _RegionChoice(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
+                           empty_label=_("all"))
     department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
-                                   to_field_name="code", empty_label=_("all"))
+                                   to_field_name="code", empty_label=_("all"), widget=_ChineseOnlySelect)
     flagged = forms.ChoiceField(label=_("Flags"), required=False, choices=[
         ("", _("all")), ("yes", _("flagged")), ("no", _("not flagged"))])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
