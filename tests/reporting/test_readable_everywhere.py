@@ -71,7 +71,7 @@ def role_pages(world) -> dict[str, list[str]]:
     return {
         roles.LEADER: ["/", *dashboards, "/reports/"],
         roles.AUDITOR: ["/", *dashboards, "/reports/", history],
-        roles.SUBMITTER: ["/", "/figures/?year=2023", "/figures/?year=2024", "/figures/upload/",
+        roles.SUBMITTER: ["/", "/my-work/", "/figures/?year=2023", "/figures/?year=2024", "/figures/upload/",
                           "/dashboards/completeness/?year=2023", history],
         roles.REVIEWER: ["/", "/review/", history, "/intake/", "/intake/regions/", *dashboards],
     }
