@@ -81,7 +81,8 @@ def generate(regions: int, targets_per_region: int, years: int, seed: int = 7) -
         indicators = list(Indicator.objects.filter(code__startswith="bench_").order_by("pk"))
         department = Department.objects.create(code="bench-dept", name="基准部门", region=country)
         plan = Plan.objects.create(code="bench-plan", title="基准规划", short_title="基准", region=country,
-                                   issuing_body="基准", start_year=FIRST_YEAR, end_year=FIRST_YEAR + years - 1)
+                                   issuing_body="基准", start_year=FIRST_YEAR, end_year=FIRST_YEAR + years - 1,
+                                   published_at=timezone.now())  # only published plans are on pages and the API
         target_rows = []
         for region in region_rows:
             for k, indicator in enumerate(indicators):

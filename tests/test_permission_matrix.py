@@ -28,7 +28,12 @@ MATRIX = {
     "approve_figure":     (403, 403, 403, 404, 200, 403, 403, 403),
     "return_figure":      (403, 403, 403, 404, 200, 403, 403, 403),
     "approve_by_get":     (403, 403, 405, 405, 405, 405, 405, 405),
+    # Pages (signed in by session; anonymous is sent to the login page).
+    "my_work_page":       (302, 403, 200, 200, 403, 403, 403, 403),
+    "review_queue_page":  (302, 403, 403, 403, 200, 403, 403, 403),
+    "bulk_approve":       (302, 403, 403, 403, 302, 403, 403, 403),
 }
+PAGES = {"my_work_page", "review_queue_page", "bulk_approve"}
 
 
 @pytest.fixture
@@ -84,6 +89,12 @@ def perform(action, client, world):
         return client.post(f"/api/versions/{version.pk}/return/", {**lock, "reason": "核对"}, format="json")
     if action == "approve_by_get":
         return client.get(f"/api/versions/{version.pk}/approve/")
+    if action == "my_work_page":
+        return client.get("/my-work/")
+    if action == "review_queue_page":
+        return client.get("/review/")
+    if action == "bulk_approve":
+        return client.post("/review/bulk/", {"version": f"{version.pk}:{version.actual.lock_version}", "confirm": "yes"})
     raise AssertionError(action)
 
 
@@ -92,7 +103,9 @@ def perform(action, client, world):
 def test_permission_matrix(world, action, role_index, role):
     client = APIClient()
     user = world["users"][role]
-    if user is not None:
+    if user is not None and action in PAGES:
+        client.force_login(user)
+    elif user is not None:
         client.force_authenticate(user)
     response = perform(action, client, world)
     assert response.status_code == MATRIX[action][role_index], response.content[:300]

@@ -124,7 +124,7 @@ class PlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "unit", "direction", "kind", "origin"]
+    list_display = ["name", "code", "unit", "direction", "kind", "plausible_min", "plausible_max", "origin"]
     list_filter = ["kind", "direction", "origin", "unit"]
     search_fields = ["name", "name_en", "code", "definition"]
 

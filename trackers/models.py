@@ -968,7 +968,7 @@ class UploadJob(models.Model):
 
 # Notifications by email (services.notifications). Who gets which mail, in which language.
 
-NOTIFICATION_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # names in their own language
+NOTIFICATION_LANGUAGES = list(settings.LANGUAGES)  # mails come in the site's languages
 
 
 class NotificationPreferences(models.Model):

@@ -305,19 +305,21 @@ def history_actor(record):
 def review_queue(user, *, plan=None, region=None, department=None, flagged: bool | None = None,
                  kind: str | None = None) -> QuerySet[ActualVersion]:
     """Submitted figures waiting for a reviewer other than the one who submitted them, each with
-    last year's approved value (`last_year_value`, in the indicator's unit) beside it and, for a
-    correction (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
+    the last approved value of an earlier year (`last_year_value`, in the indicator's unit, and
+    `last_year`: last year's, or the latest before it) beside it and, for a correction
+    (`is_correction`), the approved value it replaces (`replaced_value`, `replaced_unit`).
     Filters: a plan that targets the figure, its region, the submitting department, flagged or not,
     kind "new" or "correction"."""
-    last_year = ActualVersion.objects.filter(
+    earlier = ActualVersion.objects.filter(
         actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
-        actual__year=OuterRef("actual__year") - 1, status=ActualVersion.Status.APPROVED,
-    ).values("value_in_indicator_unit")[:1]
+        actual__year__lt=OuterRef("actual__year"), status=ActualVersion.Status.APPROVED,
+    ).order_by("-actual__year")
     replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
     queue = (
         ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
-        .exclude(submitted_by=user)
-        .annotate(last_year_value=Subquery(last_year), is_correction=Exists(replaced),
+        .exclude(submitted_by=user).exclude(created_by=user)  # whom actual_approve refuses (four eyes)
+        .annotate(last_year_value=Subquery(earlier.values("value_in_indicator_unit")[:1]),
+                  last_year=Subquery(earlier.values("actual__year")[:1]), is_correction=Exists(replaced),
                   replaced_value=Subquery(replaced.values("value")[:1]),
                   replaced_unit=Subquery(replaced.values("unit")[:1]))
     )
@@ -400,9 +402,10 @@ def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_
 def work_counts_for(user, *, today: dt.date | None = None, department=None, year=None) -> dict[str, int]:
     """How many of the user's obligations are in each state (WORK_STATES), counted in one query."""
     today = today or timezone.localdate()
-    counts = _work_obligations(user, today, department, year).aggregate(
-        **{code: Count("pk", filter=Q(state=code)) for code in vocabulary.WORK_STATES})
-    return {code: counts[code] or 0 for code in vocabulary.WORK_STATES}
+    # Grouped by state: the state of each obligation is computed once, not once per count.
+    counts = dict(_work_obligations(user, today, department, year).order_by().values_list("state")
+                  .annotate(n=Count("pk")).values_list("state", "n"))
+    return {code: counts.get(code, 0) for code in vocabulary.WORK_STATES}
 
 
 def _work_obligations(user, today: dt.date, department, year) -> QuerySet[ReportingObligation]:
@@ -431,7 +434,7 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
 
 
 # A figure counts as submitted once a version of it was sent for review, whatever came after
-# (approved, or approved and since corrected). The completeness page and the reminders read this.
+# (approved, or approved and since corrected): the completeness page's "submitted".
 SUBMITTED_STATUSES = tuple(s.value for s in (ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED,
                                               ActualVersion.Status.SUPERSEDED))
 
@@ -612,15 +615,11 @@ def _opted_out(user_ref: str, switch: str) -> Exists:
 
 
 def reminders_owed(today: dt.date, days: int) -> QuerySet:
-    """What each person is to be reminded of: the obligations of the reporting calendar whose
-    figure is not submitted yet (SUBMITTED_STATUSES) and is due within `days` ("reminder") or
-    overdue ("overdue"), for every active member with an address of the department that owes it,
-    unless they turned reminders off or were already told (NotificationLog, key
+    """What each person is to be reminded of: the obligations of the reporting calendar that the
+    "my work" page shows as owed (due within `days`: kind "reminder") or overdue (kind "overdue"),
+    by the same rule (work_state), for every active member with an address of the department that
+    owes it, unless they turned reminders off or were already told (NotificationLog, key
     "obligation-<id>"). Rows as dicts, ordered by member then due date."""
-    submitted = ActualVersion.objects.filter(
-        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"),
-        status__in=SUBMITTED_STATUSES,
-    )
     told = NotificationLog.objects.filter(
         user=OuterRef("member"), kind=OuterRef("kind"),
         key=Concat(Value("obligation-"), Cast(OuterRef("pk"), CharField())),
@@ -631,10 +630,11 @@ def reminders_owed(today: dt.date, days: int) -> QuerySet:
             due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
             department__members__email__gt="",
         )
-        .exclude(Exists(submitted))
+        .annotate(state=work_state(today))
+        .filter(state__in=["owed", "overdue"])
         .annotate(
             member=F("department__members"),
-            kind=Case(When(due_date__lt=today, then=Value(NotificationLog.Kind.OVERDUE.value)),
+            kind=Case(When(state="overdue", then=Value(NotificationLog.Kind.OVERDUE.value)),
                       default=Value(NotificationLog.Kind.REMINDER.value), output_field=CharField()),
         )
         .exclude(_opted_out("member", "reminders"))

@@ -333,6 +333,8 @@ def target_page(request, pk: int):
         "versions": dashboard_selectors.figure_versions(target),
         "lead": answerers["accountable"], "cooperating": answerers["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
+        # Demo and real (published, submitted) figures on one page: the note says which are which.
+        "demo_mixed": bool(series["is_demo"].any() and not series["is_demo"].all()) if not series.empty else False,
         "published": published, "origin_labels": kinds,
     }
     return render(request, "reporting/dashboards/target.html", context, status=status)

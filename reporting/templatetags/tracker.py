@@ -1,5 +1,7 @@
 """Template filters that write numbers, latest values and the data's names the one way
 (reporting.formatting, reporting.wording, trackers.names)."""
+import re
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -14,10 +16,32 @@ register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 
 
+# Chinese script: ideographs, CJK punctuation, full-width forms.
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@register.filter
+def data(value):
+    """{{ plan.title|data }}: data shown as stored (titles, clauses, a target's wording, units,
+    sources, reasons) is marked lang="zh-Hans" where it is Chinese, so that a screen reader reads it
+    as Chinese on the English site and tests/e2e tell it from untranslated interface text."""
+    if value is None:
+        return value
+    if CHINESE.search(str(value)):
+        return format_html('<span lang="zh-Hans">{}</span>', value)
+    return value
+
+
+def _unit_marked(text: str, unit: str):
+    """'1,234.5 亿元': a quantity in a Chinese unit is data as a whole (kept in one piece, so that
+    it still reads and searches as '1,234.5 亿元')."""
+    return data(text) if unit and CHINESE.search(unit) else text
+
+
 @register.filter
 def quantity(value, unit=""):
     """{{ value|quantity:unit }}: '1,234.5 亿元'; missing -> '—'."""
-    return formatting.quantity(value, unit or "")
+    return _unit_marked(formatting.quantity(value, unit or ""), unit or "")
 
 
 @register.filter
@@ -29,7 +53,11 @@ def count(value):
 @register.filter
 def gap(value, unit=""):
     """{{ gap|gap:unit }}: '395 亿元' to go, '超出 395 亿元' once exceeded, '—' for none."""
-    return wording.gap_text(value, unit or "")
+    unit = unit or ""
+    words, (_kind, text) = wording.gap_text(value, unit), formatting.gap_parts(value, unit)
+    if words.endswith(text):  # 'exceeded by 395 亿元': the words are the interface's, the quantity data
+        return format_html("{}{}", words[: -len(text)], _unit_marked(text, unit))
+    return _unit_marked(words, unit)
 
 
 def _marked(text: str, fallback: bool):

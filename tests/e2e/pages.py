@@ -51,13 +51,17 @@ def pages(ids: dict) -> list[Page]:
         Page("login", "/accounts/login/", ANONYMOUS, "#id_username"),
         Page("home-leader", "/", "leader"),
         Page("home-submitter", "/", "submitter"),
+        Page("my-work", "/my-work/", "submitter", "main"),
         Page("figures", "/figures/?year=2025", "submitter", "main"),
         Page("figures-2024", "/figures/?year=2024", "submitter", "main"),
         Page("upload", "/figures/upload/", "submitter", "main form"),
         Page("upload-job", f"/figures/upload/jobs/{ids['upload_job']}/", "submitter", "#job"),
         Page("history", f"/figures/{actual}/history/", "submitter", "main table"),
         Page("review", "/review/", "reviewer", "main"),
+        Page("review-filtered", "/review/?flagged=no&kind=new", "reviewer", "main table"),
+        Page("my-work-all", "/my-work/?state=all", "submitter", "main table"),
         Page("completeness", "/dashboards/completeness/?year=2024", "submitter", "main"),  # /completeness/ redirects here
+        Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
         Page("overview", "/dashboards/", "leader", f"[data-figure=status-figure] {PLOT}"),
         Page("plan", f"/dashboards/plans/{plan}/", "leader", f"[data-figure=progress-figure] {PLOT}"),
         Page("target", f"/dashboards/targets/{target}/", "leader", f"[data-figure=target-figure] {PLOT}"),
@@ -71,6 +75,7 @@ def pages(ids: dict) -> list[Page]:
         Page("intake-regions", "/intake/regions/", "admin", "main"),
         Page("intake-draft", f"/intake/{ids['plan_draft']}/", "admin", "main table"),
         Page("intake-revision", f"/intake/revisions/{ids['revision']}/", "admin", "main"),
+        Page("notifications", "/account/notifications/", "reviewer", "main form"),
         Page("admin", "/admin/", "admin", "#content"),
         Page("admin-targets", "/admin/trackers/target/", "admin", "#changelist"),
         Page("api-docs", "/api/docs/", "leader", ".swagger-ui .info"),
@@ -98,7 +103,7 @@ def site_build() -> dict:
     # 2025 stays open: one figure awaits review, one was returned.
     with mock.patch.object(demo, "DEMO_LAST_YEAR", 2024):
         for target in shenzhen.targets.select_related("indicator", "region", "baseline").order_by("key"):
-            demo._demo_series(target, submitter, reviewer, rng)
+            demo._demo_series(target, submitter, reviewer, rng, set())  # no published figures here
     for year in (2024, 2025):
         demo.obligations_generate(year)
     revenue = Target.objects.select_related("indicator", "region").get(plan=shenzhen, value_text=REVENUE)

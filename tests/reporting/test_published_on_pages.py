@@ -1,6 +1,7 @@
 """The target page says which kind each figure is and cites the published ones; a published
 figure whose scope differs is listed, flagged, and never drawn or counted as progress."""
 import html as html_lib
+import re
 
 import pytest
 from django.conf import settings
@@ -68,3 +69,30 @@ def test_a_scope_mismatch_is_shown_flagged_and_not_counted(leader, guangdong_rev
     assert sorted(traces["shown"]["x"]) == [2022, 2024]  # drawn apart, marked
     snapshot = ProgressSnapshot.objects.get(target=guangdong_revenue, as_of=timezone.localdate())
     assert snapshot.latest_year == 2023  # 2024's figure would be the latest if it counted
+
+
+def test_the_target_csv_says_the_kind_and_cites_the_source(leader, guangdong_revenue):
+    response = leader.get(f"/dashboards/targets/{guangdong_revenue.pk}/",
+                          {"as_of": timezone.localdate().isoformat(), "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    counted = PublishedFigure.objects.get(key="revenue-2023-stdaily")
+    assert "数据类别" in text and "公开发布的数据" in text
+    assert counted.source_url in text and counted.publisher in text
+
+
+def test_demo_beside_published_figures_each_point_says_which(leader, guangdong_revenue):
+    from tests.factories import submitter_for
+    from trackers.services.actuals import FigureInput, actual_submit_figure
+
+    submitter, department = submitter_for(guangdong_revenue)
+    figure = FigureInput(guangdong_revenue.indicator, guangdong_revenue.region, 2021, "5200", "亿元",
+                         "演示数据（虚构）/ demo data (invented)", origin="demo")
+    version = actual_submit_figure(user=submitter, department=department, figure=figure)
+    actual_approve(user=UserFactory(role=roles.REVIEWER), version=version,
+                   expected_lock_version=version.actual.lock_version)
+    page = _page(leader, guangdong_revenue)
+    assert "本页部分数据为演示数据" in page
+    points = page[page.index('id="points-table"'):page.index("</table>", page.index('id="points-table"'))]
+    kinds = dict(re.findall(r"<td>(\d{4})</td>.*?figure-kind-(\w+)", points, re.S))
+    assert kinds == {"2021": "demo", "2023": "published"}
+    assert figure_traces(page)["actual"]["customdata"][0][0] == "演示数据"

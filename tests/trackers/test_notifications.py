@@ -167,6 +167,7 @@ def test_reminders_before_the_due_date_and_when_overdue_are_each_sent_once(smtp_
     assert f"{figure_words(revenue_target)} ({department_name(department)})" in soon.text
     assert department.region.name in department_name(department)  # which city's department
     assert due.isoformat() in soon.text
+    assert f"{settings.SITE_URL}/my-work/" in soon.text
 
     after = due + dt.timedelta(days=1)
     assert notifications_reminders_send(after).sent == 1
@@ -189,6 +190,17 @@ def test_a_submitted_figure_is_not_reminded(smtp_server, mailed, revenue_target)
     submitted(revenue_target, submitter, department)
     notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))
     assert all(figure_words(revenue_target) not in mail.text for mail in smtp_server.messages)
+
+
+def test_a_returned_figure_is_not_reminded_as_overdue_its_return_mail_said_it(
+        smtp_server, mailed, revenue_target, django_capture_on_commit_callbacks):
+    """The "my work" page's rule (selectors.work_state): a returned figure is "returned", not overdue."""
+    submitter, department, reviewer = mailed
+    review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
+    notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))
+    return_mail, reminder = smtp_server.to("submitter@example.org")
+    assert REASON in return_mail.text
+    assert figure_words(revenue_target) not in reminder.text
 
 
 def test_reminders_while_the_server_is_down_are_sent_when_it_is_back(mailed, request):

@@ -185,9 +185,76 @@ def test_upload_flags_by_the_same_rules_in_a_bounded_number_of_queries(client, m
     assert by_value["40"].flagged and "10" in by_value["40"].flag_reason
     assert not by_value["11"].flagged
     assert response.context["result"].flagged == 3
+    html = response.content.decode()  # which rows, and why, shown after the upload
+    assert [flag.row for flag in response.context["result"].flags] == [2, 3, 4]
+    assert 'class="data import-flags"' in html and by_value["150"].flag_reason in html
 
     # Nine times the rows, no more queries: last year's values and the targets come for the whole file at once.
     with django_assert_max_num_queries(len(small)):
         response = upload(client, "large.csv", sheet(department, pairs[4:], lambda i: "40" if i % 2 else "11"))
     assert response.status_code == 200
     assert response.context["result"].stored == 36 and response.context["result"].flagged == 18
+
+
+# Each flag, by each way in: the same words stored, whichever way the figure came.
+
+def by_form(client, user, target, department, value):
+    client.force_login(user)
+    return client.post("/figures/", form_data(target, department, value=value))
+
+
+def by_api(client, user, target, department, value):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api.post("/api/actuals/submit/", {
+        "department": department.code, "indicator": target.indicator.code, "region": target.region.code,
+        "year": YEAR, "value": value, "unit": "家", "source": "潮州统计年鉴"}, format="json")
+
+
+def by_upload(client, user, target, department, value):
+    client.force_login(user)
+    return upload(client, "one.csv", as_csv([{
+        "department_code": department.code, "indicator_code": target.indicator.code, "indicator_name": "",
+        "region_code": target.region.code, "region_name": "", "year": YEAR, "unit": "家", "value": value,
+        "source": "潮州统计年鉴", "correction_reason": "", "lock_version": ""}]))
+
+
+@pytest.mark.parametrize("way_in", [by_form, by_api, by_upload], ids=["form", "api", "upload"])
+@pytest.mark.parametrize("case, value, words", [
+    ("count", "3.5", "应为整数"),
+    ("range", "3", "合理上限 2 家"),
+    ("target", "41", "目标值 4 家 的 10 倍"),
+    ("last_year", "10", "上年审核通过的 3 相差悬殊"),
+    ("plausible", "4", None),
+])
+def test_each_flag_by_each_way_in(client, target, department, submitter, reviewer, way_in, case, value, words):
+    if case == "range":
+        Indicator.objects.filter(pk=target.indicator.pk).update(plausible_max=2)
+    if case in ("last_year", "plausible"):
+        last_year = actual_submit_figure(user=submitter, department=department, figure=FigureInput(
+            target.indicator, target.region, YEAR - 1, "3", "家", "潮州统计年鉴"))
+        actual_approve(user=reviewer, version=last_year, expected_lock_version=last_year.actual.lock_version)
+
+    response = way_in(client, submitter, target, department, value)
+
+    assert response.status_code in (200, 201, 302), response.content.decode()[:500]
+    version = stored(target)
+    assert version.status == "submitted"  # stored, never refused for a flag
+    if words is None:
+        assert not version.flagged and version.flag_reason == ""
+    else:
+        assert version.flagged and words in version.flag_reason, version.flag_reason
+
+
+def test_the_plausible_range_is_set_in_the_admin_and_kept_ordered(admin_client):
+    indicator = Indicator.objects.filter(unit="家").first()
+    url = f"/admin/trackers/indicator/{indicator.pk}/change/"
+    form = {"code": indicator.code, "name": indicator.name, "name_en": indicator.name_en, "unit": indicator.unit,
+            "direction": indicator.direction, "kind": indicator.kind, "origin": indicator.origin,
+            "definition": indicator.definition}
+
+    refused = admin_client.post(url, {**form, "plausible_min": "9", "plausible_max": "2"})
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    admin_client.post(url, {**form, "plausible_min": "1", "plausible_max": "200"})
+    indicator.refresh_from_db()
+    assert (indicator.plausible_min, indicator.plausible_max) == (Decimal(1), Decimal(200))

@@ -148,3 +148,14 @@ def test_the_review_queue_shows_a_published_figure_with_its_sentence(client):
     row = row[:row.index("</tr>")]
     assert 'data-origin="published"' in row and figure.sentence in row and figure.source_url in row
     assert "万件（超过）" in row  # the qualifier the source states, beside the value
+
+
+def test_every_stored_sentence_still_holds_its_value_as_written():
+    """The loader stores the sentence verbatim: the value as the source wrote it is in it, once."""
+    from trackers.published_fixtures import read_value_text
+
+    published_load(FIXTURES)
+    for figure in PublishedFigure.objects.all():
+        assert figure.sentence.count(figure.value_text) == 1, figure.key
+        stated = read_value_text(figure.value_text)
+        assert (stated.low, stated.unit) == (figure.value, figure.unit), figure.key

@@ -30,7 +30,7 @@ def test_the_page_shows_everything_on_and_chinese_until_changed_and_is_linked_fr
     assert "li@example.org" in page
     for name in ("reminders", "returns", "approvals", "reviewer_digest"):
         assert f'name="{name}" id="id_{name}" checked' in page
-    assert '<option value="zh-hans" selected>' in page
+    assert '<option value="zh-hans" lang="zh-hans" selected>' in page
     assert not NotificationPreferences.objects.filter(user=user).exists()  # reading writes nothing
 
 

@@ -120,12 +120,12 @@ def test_bulk_approval_asks_first_then_approves_all(client, reviewer, queue):
     assert confirm.status_code == 200
     assert status(queue["correction"]) == status(queue["new"]) == "submitted"  # nothing yet
     html = confirm.content.decode()
-    assert "Approve 2 figures" in html and 'name="confirm" value="yes"' in html
+    assert "Approve figures: 2" in html and 'name="confirm" value="yes"' in html
     assert 'class="num replaced">3 家' in html and "1200亿元" in html  # the context again
 
     done = client.post("/review/bulk/", {"version": chosen, "confirm": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert "Approved 2 figures." in done.content.decode()
+    assert "Figures approved: 2." in done.content.decode()
     assert status(queue["correction"]) == status(queue["new"]) == "approved"
     assert ActualVersion.objects.get(pk=queue["new"].pk).reviewed_by == reviewer
 
@@ -137,7 +137,7 @@ def test_the_confirmation_leaves_out_flagged_figures(client, reviewer, queue):
                           HTTP_ACCEPT_LANGUAGE="en")
 
     assert [row["version"].pk for row in confirm.context["rows"]] == [queue["new"].pk]
-    assert "1 checked figure is left out" in confirm.content.decode()
+    assert "Checked figures left out (flagged, no longer waiting for review, or your own): 1" in confirm.content.decode()
 
 
 def test_a_flagged_figure_sent_anyway_approves_nothing(client, reviewer, queue):
@@ -202,3 +202,27 @@ def test_the_queue_reads_a_bounded_number_of_queries_whatever_the_rows(client, r
     with django_assert_max_num_queries(len(few)):
         response = client.get("/review/", {"department": "q-large"})
     assert len(response.context["rows"]) == 50 and response.context["page"].paginator.count == 60
+
+
+def test_the_last_approved_value_may_be_of_an_earlier_year(client, reviewer, queue):
+    """2024 has no approved 2023 beside it: the queue shows 2022's, and says which year."""
+    later = submit(queue["cz_user"], queue["correction"].department, queue["chaozhou"], 2024, "4")
+    client.force_login(reviewer)
+
+    row = row_html(client.get("/review/").content.decode(), later)
+
+    assert 'class="num last-year">3 家<br><span class="hint">2022</span>' in row
+
+
+def test_after_a_decision_the_queue_keeps_its_filters_and_goes_nowhere_else(client, reviewer, queue):
+    client.force_login(reviewer)
+    new = queue["new"]
+
+    response = client.post(f"/review/{new.pk}/approve/", {
+        "lock_version": new.actual.lock_version, "next": f"/review/?plan={SHENZHEN}&flagged=no"})
+    assert response["Location"] == f"/review/?plan={SHENZHEN}&flagged=no"
+
+    correction = queue["correction"]
+    response = client.post(f"/review/{correction.pk}/approve/", {
+        "lock_version": correction.actual.lock_version, "next": "https://elsewhere.example/review/?x=1"})
+    assert response["Location"] == "/review/"

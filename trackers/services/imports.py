@@ -259,6 +259,7 @@ class ImportResult:
     stored: int = 0
     flagged: int = 0
     skipped: int = 0  # rows left blank (no value, source or reason)
+    flags: list[RowError] = field(default_factory=list)  # the stored rows flagged for the reviewer, and why
     _cells: set = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -297,6 +298,8 @@ def figures_import(*, user, rows) -> ImportResult:
         else:
             refusals = {}
             result.stored, result.flagged = len(versions), sum(v.flagged for v in versions)
+            result.flags = [RowError(row, "value", version.flag_reason)
+                            for row, version in zip(numbers, versions) if version.flagged]
     for position, found in refusals.items():
         for refusal in found:
             _refusal_add(result, numbers[position], refusal)

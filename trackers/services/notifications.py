@@ -204,8 +204,7 @@ def _reminder_message(to: str, rows: list[dict], days: int, language: str) -> Em
     soon = [item for item in items if not item["overdue"]]
     subject = _("Figures to report: %(overdue)s overdue, %(soon)s due within %(days)s days") % {
         "overdue": len(overdue), "soon": len(soon), "days": days}
-    # The figures page of the earliest year owed.
-    link = absolute_url(f"{reverse('web:figures')}?year={min(r['year'] for r in rows)}")
+    link = absolute_url(reverse("web:my-work"))  # everything owed, overdue first, each one click from its form
     context = {"overdue": overdue[:REMINDER_LINES], "overdue_more": max(len(overdue) - REMINDER_LINES, 0),
                "soon": soon[:REMINDER_LINES], "soon_more": max(len(soon) - REMINDER_LINES, 0), "days": days,
                "link": link}

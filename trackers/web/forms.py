@@ -117,14 +117,19 @@ class NotificationPreferencesForm(forms.Form):
         return cls(initial={name: getattr(preferences, name) for name in cls.base_fields})
 
 
+class _DepartmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+
+
 class WorkFilterForm(forms.Form):
     """The filters of "my work": state (by default what is still to do), department, year."""
 
     TO_DO, EVERYTHING = "", "all"
 
     state = forms.ChoiceField(label=_("State"), required=False)
-    department = forms.ModelChoiceField(Department.objects.none(), label=_("Department"), required=False,
-                                        to_field_name="code", empty_label=_("all"))
+    department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
+                                   to_field_name="code", empty_label=_("all"))
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, departments, years, state_labels: dict[str, str], **kwargs):
@@ -141,11 +146,6 @@ class WorkFilterForm(forms.Form):
         states = (vocabulary.WORK_TO_DO if state == self.TO_DO
                   else tuple(vocabulary.WORK_STATES) if state == self.EVERYTHING else (state,))
         return {"states": states, "department": data.get("department"), "year": data.get("year")}
-
-
-class _DepartmentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, department):
-        return f"{department.region.name} {department.name}"  # 市科技局 of which city
 
 
 class ReviewFilterForm(forms.Form):

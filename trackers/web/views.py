@@ -15,7 +15,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -65,8 +66,9 @@ WORK_PAGE_SIZE = 50
 def my_work(request):
     _require_perm(request.user, "trackers.view_my_work")
     user, today = request.user, timezone.localdate()
-    form = WorkFilterForm(request.GET or None, departments=user.departments.order_by("region_id", "name"),
-                          years=work_years_for(user, today=today), state_labels=labels(vocabulary.WORK_STATES))
+    departments = user.departments.select_related("region").order_by("region_id", "name")
+    form = WorkFilterForm(request.GET or None, departments=departments, years=work_years_for(user, today=today),
+                          state_labels=labels(vocabulary.WORK_STATES))
     filters = form.filters()
     counts = work_counts_for(user, today=today, department=filters["department"], year=filters["year"])
     page = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -223,7 +225,7 @@ def review(request):
     page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "trackers/review.html", {
         "page": page, "rows": _review_rows(list(page)), "form": form,
-        "bulk": request.user.has_perm("trackers.approve_in_bulk"),
+        "bulk": request.user.has_perm("trackers.approve_in_bulk"), "back": request.get_full_path(),
     }, status=400 if form.is_bound and not form.is_valid() else 200)
 
 
@@ -249,7 +251,7 @@ def review_bulk(request):
     approvals = _approvals(request.POST.getlist("version"))
     if not approvals:
         messages.error(request, _("Choose the figures to approve."))
-        return redirect("web:review")
+        return _back_to_queue(request)
     if request.POST.get("confirm") != "yes":
         return _review_bulk_confirmation(request, approvals)
     try:
@@ -259,9 +261,17 @@ def review_bulk(request):
         messages.error(request, _("Nothing was approved: %(figure)s: %(reason)s") % {
             "figure": figure, "reason": refused.error})
     else:
-        messages.success(request, ngettext("Approved %(count)s figure.", "Approved %(count)s figures.",
-                                           len(approved)) % {"count": len(approved)})
-    return redirect("web:review")
+        messages.success(request, _("Figures approved: %(count)s.") % {"count": len(approved)})
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request):
+    """To the queue as the reviewer filtered it (a path of the queue only, never elsewhere)."""
+    back = request.POST.get("next", "")
+    queue = reverse("web:review")
+    if back.startswith(queue + "?") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)
+    return redirect(queue)
 
 
 def _approvals(values: list[str]) -> list[tuple[int, int]]:
@@ -283,7 +293,8 @@ def _review_bulk_confirmation(request, approvals: list[tuple[int, int]]):
     rows = _review_rows(chosen)
     for row in rows:
         row["lock"] = locks[row["version"].pk]
-    return _render(request, "trackers/review_bulk.html", {"rows": rows, "left_out": left_out})
+    return _render(request, "trackers/review_bulk.html", {"rows": rows, "left_out": left_out,
+                                                          "back": request.POST.get("next", "")})
 
 
 @login_required
@@ -305,7 +316,7 @@ def _review_action(request, version_id: int, *, approve: bool):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; reload the page and try again."))
-        return redirect("web:review")
+        return _back_to_queue(request)
     lock = form.cleaned_data["lock_version"]
     try:
         if approve:
@@ -323,7 +334,7 @@ def _review_action(request, version_id: int, *, approve: bool):
     else:
         done = _("Approved: %(figure)s") if approve else _("Returned: %(figure)s")
         messages.success(request, done % {"figure": version.actual})
-    return redirect("web:review")
+    return _back_to_queue(request)
 
 
 def _current_value_note(version: ActualVersion) -> str:
