@@ -395,7 +395,7 @@ def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_
     today = today or timezone.localdate()
     obligations = _work_obligations(user, today, department, year).filter(state__in=list(states))
     order = Case(*[When(state=code, then=Value(rank)) for rank, code in enumerate(vocabulary.WORK_STATES)])
-    return obligations.select_related("department", "indicator", "region").order_by(
+    return obligations.select_related("department__region", "indicator", "region").order_by(
         order, "due_date", "department__name", "indicator__name", "region__name", "pk")
 
 

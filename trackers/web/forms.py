@@ -141,7 +141,12 @@ class NotificationPreferencesForm(forms.Form):
 
 class _DepartmentChoice(forms.ModelChoiceField):
     def label_from_instance(self, department):
-        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+        return names.department_name(department)  # 市科技局 of which city; English where the data has it
+
+
+class _RegionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, region):
+        return names.region_name(region)
 
 
 class WorkFilterForm(forms.Form):
@@ -175,8 +180,8 @@ class ReviewFilterForm(forms.Form):
 
     plan = forms.ModelChoiceField(Plan.objects.none(), label=_("Plan"), required=False, to_field_name="code",
                                   empty_label=_("all"), widget=DataSelect)
-    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
-                                    empty_label=_("all"), widget=DataSelect)
+    region = _RegionChoice(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
+                           empty_label=_("all"), widget=DataSelect)
     department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
                                    to_field_name="code", empty_label=_("all"), widget=DataSelect)
     flagged = forms.ChoiceField(label=_("Flags"), required=False, choices=[
