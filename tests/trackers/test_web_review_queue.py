@@ -72,10 +72,11 @@ def test_the_queue_shows_plan_target_last_approved_and_the_replaced_value(client
     correction = row_html(html, queue["correction"])
     assert queue["chaozhou"].plan.short_title in correction and "3-4家" in correction  # plan and target
     assert "潮州市" in correction and queue["chaozhou"].indicator.name in correction
-    assert 'class="num replaced">3 家' in correction and "统计口径调整" in correction and "correction" in correction
-    assert 'class="num value">4 家' in correction
+    assert 'class="num replaced"><span lang="zh-Hans">3 家</span>' in correction
+    assert "统计口径调整" in correction and "correction" in correction
+    assert 'class="num value"><span lang="zh-Hans">4 家</span>' in correction
     flagged = row_html(html, queue["flagged"])
-    assert 'class="num last-year">3 家' in flagged  # last year's approved value
+    assert 'class="num last-year"><span lang="zh-Hans">3 家</span>' in flagged  # last year's approved value
     assert queue["flagged"].flag_reason in flagged
     assert 'name="version"' not in flagged  # flagged: no box for bulk approval
     new = row_html(html, queue["new"])
@@ -121,7 +122,7 @@ def test_bulk_approval_asks_first_then_approves_all(client, reviewer, queue):
     assert status(queue["correction"]) == status(queue["new"]) == "submitted"  # nothing yet
     html = confirm.content.decode()
     assert "Approve figures: 2" in html and 'name="confirm" value="yes"' in html
-    assert 'class="num replaced">3 家' in html and "1200亿元" in html  # the context again
+    assert 'class="num replaced"><span lang="zh-Hans">3 家</span>' in html and "1200亿元" in html  # the context again
 
     done = client.post("/review/bulk/", {"version": chosen, "confirm": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
 
@@ -211,7 +212,7 @@ def test_the_last_approved_value_may_be_of_an_earlier_year(client, reviewer, que
 
     row = row_html(client.get("/review/").content.decode(), later)
 
-    assert 'class="num last-year">3 家<br><span class="hint">2022</span>' in row
+    assert 'class="num last-year"><span lang="zh-Hans">3 家</span><br><span class="hint">2022</span>' in row
 
 
 def test_after_a_decision_the_queue_keeps_its_filters_and_goes_nowhere_else(client, reviewer, queue):
