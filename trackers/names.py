@@ -5,7 +5,17 @@ A department is shown with its region, since "市科技局" alone does not say w
 One place for pages, messages and the page CSVs; reports keep the Chinese names they store."""
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import get_language
+
+# Chinese script: ideographs, CJK punctuation, full-width forms. Data written in it is marked
+# lang="zh-Hans" on the pages (reporting.templatetags.tracker |data, trackers.web.forms.DataSelect).
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def is_chinese(text) -> bool:
+    return bool(text) and bool(CHINESE.search(str(text)))
 
 
 def in_english() -> bool:

@@ -1,9 +1,8 @@
 """Template filters that write numbers, latest values and the data's names the one way
 (reporting.formatting, reporting.wording, trackers.names)."""
-import re
-
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from reporting import formatting, wording
@@ -16,10 +15,6 @@ register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 
 
-# Chinese script: ideographs, CJK punctuation, full-width forms.
-CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
 @register.filter
 def data(value):
     """{{ plan.title|data }}: data shown as stored (titles, clauses, a target's wording, units,
@@ -27,21 +22,35 @@ def data(value):
     as Chinese on the English site and tests/e2e tell it from untranslated interface text."""
     if value is None:
         return value
-    if CHINESE.search(str(value)):
+    if names.is_chinese(value):
         return format_html('<span lang="zh-Hans">{}</span>', value)
     return value
+
+
+@register.filter
+def lang_of(value):
+    """<option{{ plan|lang_of }}>: ' lang="zh-Hans"' for a name in Chinese, where no element can wrap it."""
+    return mark_safe(' lang="zh-Hans"') if names.is_chinese(value) else ""
 
 
 def _unit_marked(text: str, unit: str):
     """'1,234.5 亿元': a quantity in a Chinese unit is data as a whole (kept in one piece, so that
     it still reads and searches as '1,234.5 亿元')."""
-    return data(text) if unit and CHINESE.search(unit) else text
+    return data(text) if names.is_chinese(unit) else text
 
 
 @register.filter
 def quantity(value, unit=""):
     """{{ value|quantity:unit }}: '1,234.5 亿元'; missing -> '—'."""
     return _unit_marked(formatting.quantity(value, unit or ""), unit or "")
+
+
+@register.filter
+def in_unit(value, unit=""):
+    """{{ row.value|in_unit:version.unit }}: a number already written for the page, with its unit,
+    marked as data as |quantity marks it (for values the views format themselves)."""
+    text = f"{value} {unit}".strip() if unit else str(value)
+    return _unit_marked(text, unit or "")
 
 
 @register.filter

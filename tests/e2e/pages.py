@@ -10,10 +10,10 @@ added to the site belongs here too.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 from unittest import mock
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -78,7 +78,9 @@ def pages(ids: dict) -> list[Page]:
         Page("notifications", "/account/notifications/", "reviewer", "main form"),
         Page("admin", "/admin/", "admin", "#content"),
         Page("admin-targets", "/admin/trackers/target/", "admin", "#changelist"),
+        Page("admin-target", f"/admin/trackers/target/{target}/change/", "admin", "#content form"),
         Page("api-docs", "/api/docs/", "leader", ".swagger-ui .info"),
+        Page("api-redoc", "/api/redoc/", "leader", "redoc h1"),
         Page("forbidden", "/dashboards/", "submitter", "body", status=403),
         Page("not-found", "/no-such-page/", "leader", "body", status=404),
     ]
@@ -95,23 +97,22 @@ def site_build() -> dict:
     from trackers.services import demo
     from trackers.services.actuals import FigureInput, actual_return, actual_submit_figure
 
-    users = demo._demo_users()  # the demo logins: a submitter of every Shenzhen department, a reviewer ...
+    # The demo's users and invented figures up to 2024 for every plan (its public loader, as
+    # `load_demo` runs it); 2025 stays open: one figure awaits review, one was returned.
+    with mock.patch.object(demo, "DEMO_LAST_YEAR", 2024):
+        demo.demo_load()
+    users = {user.username: user for user in get_user_model().objects.filter(
+        username__in=[*demo.STAFF, *demo.PLAN_SUBMITTERS.values()])}
     submitter, reviewer = users[demo.PLAN_SUBMITTERS[SHENZHEN_PLAN]], users["demo-reviewer"]
     shenzhen = Plan.objects.get(code=SHENZHEN_PLAN)
-    rng = random.Random(2026)
-    # Invented figures for Shenzhen's targets up to 2024, submitted and approved (demo's own series);
-    # 2025 stays open: one figure awaits review, one was returned.
-    with mock.patch.object(demo, "DEMO_LAST_YEAR", 2024):
-        for target in shenzhen.targets.select_related("indicator", "region", "baseline").order_by("key"):
-            demo._demo_series(target, submitter, reviewer, rng, set())  # no published figures here
     for year in (2024, 2025):
         demo.obligations_generate(year)
     revenue = Target.objects.select_related("indicator", "region").get(plan=shenzhen, value_text=REVENUE)
     department = submitter.departments.filter(answers__target=revenue).order_by("-answers__accountable", "pk").first()
     actual_submit_figure(user=submitter, department=department, figure=FigureInput(
         revenue.indicator, revenue.region, 2025, "1130", revenue.indicator.unit, "统计公报"))
-    other = shenzhen.targets.exclude(pk=revenue.pk).filter(answerers__accountable=True).select_related(
-        "indicator", "region").order_by("key").first()
+    other = shenzhen.targets.exclude(indicator=revenue.indicator).filter(answerers__accountable=True).exclude(
+        indicator__actuals__year=2025).select_related("indicator", "region").order_by("key").first()
     assert other is not None
     other_department = submitter.departments.filter(answers__target=other).first()
     returned = actual_submit_figure(user=submitter, department=other_department, figure=FigureInput(
@@ -172,9 +173,17 @@ def _intake(admin) -> dict:
     return {"plan_draft": PlanDraft.objects.latest("pk").pk, "revision": shenzhen_revision(admin).pk}
 
 
-def site_restore() -> None:
-    """Back to what every other test starts from: the roles and the five plans, nothing else."""
-    call_command("flush", interactive=False, verbosity=0)
-    for name in roles.ROLES:
-        Group.objects.get_or_create(name=name)
-    call_command("load_plans", verbosity=0)
+def site_save() -> str:
+    """The database as the module found it (the plans, the roles, the rows migrations wrote such as
+    the beat schedule), to be put back when the module is done."""
+    from django.db import connection
+
+    return connection.creation.serialize_db_to_string()
+
+
+def site_restore(saved: str) -> None:
+    """Back to what every other test starts from, as TransactionTestCase's serialized rollback does."""
+    from django.db import connection
+
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(saved)

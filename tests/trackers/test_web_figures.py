@@ -151,8 +151,7 @@ def test_stale_lock_version_shows_the_conflict_and_the_current_value(client, tar
     row = row_for(response, target)
     assert row["form"].conflict and row["current_value"] == "6"
     html = response.content.decode()
-    # A quantity in a Chinese unit is marked as data (lang) by the one formatter.
-    assert "已被他人修改" in html and '<strong><span lang="zh-Hans">6 家</span>' in html
+    assert "已被他人修改" in html and '<strong><span lang="zh-Hans">6 家</span>' in html  # Chinese data marked as such
     assert ActualVersion.objects.get(pk=draft.pk).value == 6  # nothing overwritten
     # The kept entry now carries the current lock version: submitting again is a deliberate choice.
     assert row["form"]["lock_version"].value() == str(seen + 1)
@@ -199,3 +198,39 @@ def test_figures_page_needs_a_signed_in_submitter(client):
 def unrelated_department():
     """A Guangzhou department: it answers for nothing in Chaozhou (other_department() may co-operate)."""
     return target_with_lead("guangzhou-health-elderly-2017-2020").lead_departments.first()
+
+
+def test_a_years_figures_come_a_page_at_a_time_in_a_bounded_number_of_queries(
+        client, target, department, submitter, django_assert_max_num_queries):
+    """A department owing 3,000 regions' figures must not get one form per figure on one page."""
+    from trackers.models import Region, ReportingObligation
+    from trackers.web.views import WORK_PAGE_SIZE
+
+    regions = Region.objects.bulk_create(
+        [Region(code=f"bulk-{n}", name=f"测试区{n}", level=target.region.level, parent=target.region) for n in range(70)])
+    ReportingObligation.objects.bulk_create(
+        [ReportingObligation(department=department, indicator=target.indicator, region=region, year=YEAR,
+                             due_date=target.plan.start_year and f"{YEAR + 1}-03-31") for region in regions])
+    owed = ReportingObligation.objects.filter(department=department, year=YEAR).count()
+    client.force_login(submitter)
+
+    with django_assert_max_num_queries(30):
+        first = client.get("/figures/", {"year": YEAR})
+    last = client.get("/figures/", {"year": YEAR, "page": 2})
+
+    assert len(first.context["rows"]) == WORK_PAGE_SIZE
+    assert len(last.context["rows"]) == owed - WORK_PAGE_SIZE
+    assert "1 / 2" in first.content.decode()
+    keys = {row["figure"].key for row in first.context["rows"]} | {row["figure"].key for row in last.context["rows"]}
+    assert len(keys) == owed
+
+
+def test_one_figure_named_by_its_key_is_shown_alone_and_a_bad_key_shows_the_year(
+        client, target, department, submitter):
+    client.force_login(submitter)
+    key = f"{department.pk}-{target.indicator.pk}-{target.region.pk}-{YEAR}"
+    alone = client.get("/figures/", {"year": YEAR, "figure": key})
+    assert [row["figure"].key for row in alone.context["rows"]] == [key]
+    for bad in ("1-2-3", "a-b-c-d", "9" * 30 + "-1-1-1", f"0-{target.indicator.pk}-{target.region.pk}-{YEAR}"):
+        response = client.get("/figures/", {"year": YEAR, "figure": bad})
+        assert response.status_code == 200 and response.context["focus"] == ""

@@ -83,10 +83,11 @@ class SheetFigure:
         return "; ".join(f"{t.year}: {t.value_text} ({t.plan.short_title})" for t in self.targets)
 
 
-def figure_sheet(user, year: int) -> list[SheetFigure]:
-    """The figures the user's departments owe for `year`, in the calendar's order. A read: the
-    calendar is drawn up when plans change and every night (services.calendar)."""
-    return sheet_figures(list(obligation_list_for(user, year)))
+def figure_sheet(user, year: int, *, limit: int | None = None) -> list[SheetFigure]:
+    """The figures the user's departments owe for `year`, in the calendar's order (the first
+    `limit`: a template longer than an upload may be is of no use). A read: the calendar is drawn
+    up when plans change and every night (services.calendar)."""
+    return sheet_figures(list(obligation_list_for(user, year)[:limit]))
 
 
 def figure_template_rows(figures: list[SheetFigure]) -> list[dict]:

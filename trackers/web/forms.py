@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kpis.core import vocabulary
+from trackers import names
 from trackers.models import NOTE_MAX_LENGTH, NOTIFICATION_LANGUAGES, Department, Indicator, Plan, Region
 from trackers.services.actuals import FigureInput
 from trackers.services.imports import EDITABLE, SheetFigure
@@ -103,6 +104,26 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("Reason for return"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DataSelect(forms.Select):
+    """A choice among the data's names (plans, regions, departments): an option named in Chinese
+    is marked so (lang), as the pages mark such names."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        option = super().create_option(name, value, label, *args, **kwargs)
+        if names.is_chinese(label):
+            option["attrs"]["lang"] = "zh-Hans"
+        return option
+
+
+class LanguageSelect(forms.Select):
+    """A choice of languages, each option named in its own language and marked so (lang)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
 class NotificationPreferencesForm(forms.Form):
     """Which mails a user receives, and in which language (services.notifications)."""
 
@@ -110,7 +131,8 @@ class NotificationPreferencesForm(forms.Form):
     returns = forms.BooleanField(label=_("When a figure I submitted is returned"), required=False)
     approvals = forms.BooleanField(label=_("When a figure I submitted is approved"), required=False)
     reviewer_digest = forms.BooleanField(label=_("Weekly digest of the review queue (reviewers)"), required=False)
-    language = forms.ChoiceField(label=_("Language of the mails"), choices=NOTIFICATION_LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the mails"), choices=NOTIFICATION_LANGUAGES,
+                                 widget=LanguageSelect)
 
     @classmethod
     def for_preferences(cls, preferences) -> NotificationPreferencesForm:
@@ -119,7 +141,12 @@ class NotificationPreferencesForm(forms.Form):
 
 class _DepartmentChoice(forms.ModelChoiceField):
     def label_from_instance(self, department):
-        return f"{department.region.name} {department.name}"  # 市科技局 of which city
+        return names.department_name(department)  # 市科技局 of which city; English where the data has it
+
+
+class _RegionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, region):
+        return names.region_name(region)
 
 
 class WorkFilterForm(forms.Form):
@@ -129,7 +156,7 @@ class WorkFilterForm(forms.Form):
 
     state = forms.ChoiceField(label=_("State"), required=False)
     department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
-                                   to_field_name="code", empty_label=_("all"))
+                                   to_field_name="code", empty_label=_("all"), widget=DataSelect)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, departments, years, state_labels: dict[str, str], **kwargs):
@@ -152,11 +179,11 @@ class ReviewFilterForm(forms.Form):
     """The review queue's filters; all optional."""
 
     plan = forms.ModelChoiceField(Plan.objects.none(), label=_("Plan"), required=False, to_field_name="code",
-                                  empty_label=_("all"))
-    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
-                                    empty_label=_("all"))
+                                  empty_label=_("all"), widget=DataSelect)
+    region = _RegionChoice(Region.objects.none(), label=_("Region"), required=False, to_field_name="code",
+                           empty_label=_("all"), widget=DataSelect)
     department = _DepartmentChoice(Department.objects.none(), label=_("Department"), required=False,
-                                   to_field_name="code", empty_label=_("all"))
+                                   to_field_name="code", empty_label=_("all"), widget=DataSelect)
     flagged = forms.ChoiceField(label=_("Flags"), required=False, choices=[
         ("", _("all")), ("yes", _("flagged")), ("no", _("not flagged"))])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[

@@ -30,6 +30,7 @@ from trackers.selectors import (
     actual_list_for,
     figure_targets,
     history_actor,
+    obligation_list_for,
     plan_list,
     published_plans,
     review_departments,
@@ -124,13 +125,17 @@ def _submitted_message(version: ActualVersion) -> str:
 
 
 def _figures_page(request, year: int, posted: FigureForm | None = None, status: int = 200):
-    sheet = figure_sheet(request.user, year)
-    # One figure, as "my work" links to it; the year's others a click away.
+    owed = obligation_list_for(request.user, year)
+    # One figure, as "my work" links to it; the year's others a click away, a page at a time.
     focus = request.GET.get("figure", "")
-    if any(figure.key == focus for figure in sheet):
-        sheet = [figure for figure in sheet if figure.key == focus]
+    focused = _focused(owed, focus)
+    page = None
+    if focused is not None:
+        sheet = sheet_figures(focused)
     else:
         focus = ""
+        page = Paginator(owed, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+        sheet = sheet_figures(list(page))
     rows = [
         {"figure": figure, "form": posted if posted and posted.key == figure.key else FigureForm.for_figure(figure),
          "last_year_value": plain_number(figure.last_year_value),
@@ -139,9 +144,19 @@ def _figures_page(request, year: int, posted: FigureForm | None = None, status: 
     ]
     stray = posted if posted and not any(row["form"] is posted for row in rows) else None
     return _render(request, "trackers/figures.html", {
-        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray, "focus": focus,
+        "year": year, "years": _plan_years(), "rows": rows, "stray_form": stray, "focus": focus, "page": page,
         "back": request.GET.get("back") == "work",
     }, status=status)
+
+
+def _focused(owed, key: str) -> list | None:
+    """The one obligation a "department-indicator-region-year" key names, if the user owes it."""
+    parts = key.split("-")
+    if len(parts) != 4 or not all(part.isdigit() and len(part) < 19 for part in parts):
+        return None
+    department, indicator, region, year = map(int, parts)
+    found = list(owed.filter(department_id=department, indicator_id=indicator, region_id=region, year=year)[:1])
+    return found or None
 
 
 # Spreadsheet template and upload
@@ -151,7 +166,7 @@ def _figures_page(request, year: int, posted: FigureForm | None = None, status: 
 def figure_template(request, kind: str):
     _require_submitter(request.user)
     year = _year(request.GET)
-    rows = figure_template_rows(figure_sheet(request.user, year))
+    rows = figure_template_rows(figure_sheet(request.user, year, limit=settings.UPLOAD_MAX_ROWS))
     data = spreadsheets.write_xlsx(rows) if kind == "xlsx" else spreadsheets.write_csv(rows)
     response = HttpResponse(data, content_type=spreadsheets.CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="figures-{year}.{kind}"'
