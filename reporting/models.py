@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kpis.core import vocabulary
+from trackers.choices import text_choices
+
 
 class ReportFormat(models.TextChoices):
     CSV = "csv", _("CSV (UTF-8)")
@@ -41,11 +44,7 @@ class ReportJob(models.Model):
     shared disk and the file commits together with its checksum and its "done" state.
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    State = text_choices("State", vocabulary.JOB_STATES)
 
     # What the job is doing, shown while it runs (services.gap_report_build reports the stages).
     STAGES = {

@@ -908,11 +908,7 @@ class UploadJob(models.Model):
     the outcome here for the page that follows it. The file is kept with the job, so the web
     process and the workers need no shared disk."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    State = text_choices("State", vocabulary.JOB_STATES)
 
     # What the job is doing, shown while it runs (services.imports.upload_job_run sets them).
     STAGES = {

@@ -194,3 +194,11 @@ NOTIFICATION_KINDS = {
     "overdue": gettext_noop("figure overdue"),
     "digest": gettext_noop("review digest"),
 }
+
+# Where a background job stands (an upload checked and stored by a worker, a large gap report).
+JOB_STATES = {
+    "pending": gettext_noop("waiting"),
+    "running": gettext_noop("running"),
+    "done": gettext_noop("done"),
+    "failed": gettext_noop("failed"),
+}
