@@ -187,3 +187,12 @@ def site_restore(saved: str) -> None:
 
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     connection.creation.deserialize_db_from_string(saved)
+    # flush restarted every sequence at 1 (PostgreSQL) while the rows came back with their ids:
+    # move each sequence past its table's largest id, or the next insert collides.
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
