@@ -27,9 +27,9 @@ def auditor(client):
 
 def test_the_scope_is_chosen_from_lists(client, auditor):
     html = client.get("/reports/").content.decode()
-    assert '<select name="plan"' in html and f'<option value="{SHENZHEN_PLAN}">' in html
+    assert '<select name="plan"' in html and f'<option value="{SHENZHEN_PLAN}"' in html
     assert 'list="scope-regions"' in html and 'list="scope-departments"' in html
-    assert '<option value="jiangmen">江门市</option>' in html
+    assert '<option value="jiangmen" lang="zh-Hans">江门市</option>' in html
 
 
 def test_a_plan_picked_from_the_select_is_the_scope(client, auditor):
@@ -62,7 +62,7 @@ def test_the_lists_stay_usable_at_three_thousand_regions(client, auditor):
     regions = html[html.index('<datalist id="scope-regions">'):]
     regions = regions[:regions.index("</datalist>")]
     assert regions.count("<option") == SCOPE_OPTIONS_LIMIT
-    assert '<option value="guangdong">' in regions  # the top of the tree first
+    assert '<option value="guangdong"' in regions  # the top of the tree first
 
     found = client.get("/reports/scope-options/", {"kind": "region", "q": "测试县2999"}).json()["options"]
     assert found == [{"code": "county-2999", "name": "测试县2999"}]
