@@ -117,7 +117,8 @@ def test_a_base_year_is_not_the_target_year():
     ("到2026年，工业机器人密度达到400台/万人。", Decimal(400), "台/万人"),
 ])
 def test_units_of_the_right_family(text, value, unit):
-    only_target(text, value=value, unit=unit)
+    draft = only_target(text)
+    assert (draft.value, draft.unit) == (value, unit)
 
 
 def test_a_batch_is_not_one():
