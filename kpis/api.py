@@ -10,6 +10,7 @@ from kpis.models import ProgressSnapshot, Status
 from kpis.selectors import latest_snapshot_date
 from trackers.api.base import ReadOnlyViewSet
 from trackers.api.filters import CodeFilter, IdFilter
+from trackers.api.pagination import ByTargetCursorPagination
 from trackers.models import Indicator, Plan, Region
 from trackers.selectors import snapshot_counts_q
 
@@ -58,8 +59,13 @@ class ProgressFilter(django_filters.FilterSet):
 
 @extend_schema_view(list=extend_schema(summary="Stored progress of targets at an as-of date"))
 class ProgressViewSet(ReadOnlyViewSet):
+    """Paged by cursor: follow `next`."""
+
     serializer_class = ProgressSerializer
     filterset_class = ProgressFilter
+    pagination_class = ByTargetCursorPagination
+    ordering = ["target_id"]
+    ordering_fields = []  # the cursor's order only
     # Published plans only, each target's version that counted on the snapshot's date.
     queryset = ProgressSnapshot.objects.filter(snapshot_counts_q()).select_related(
-        "target__plan", "target__indicator").order_by("as_of", "target_id")
+        "target__plan", "target__indicator")

@@ -102,3 +102,11 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
 def test_the_schema_endpoint_takes_any_language_parameter(auditor):
     for lang in ("en", "zh-hans", "xx", "\x00", "e" * 5000):
         assert auditor.get("/api/schema/", {"lang": lang, "format": "json"}).status_code == 200, lang
+
+
+@pytest.mark.parametrize("path", ["/api/targets/", "/api/progress/", "/api/actuals/", "/api/versions/"])
+def test_the_big_lists_are_documented_as_paged_by_cursor(schema, path):
+    documented = schema["paths"][path]["get"]
+    assert "cursor" in [p["name"] for p in documented["parameters"] if p["in"] == "query"]
+    body = resolve(schema, documented["responses"]["200"]["content"]["application/json"]["schema"])
+    assert set(body["properties"]) == {"next", "previous", "results"}

@@ -64,6 +64,8 @@ class IndicatorViewSet(ReadOnlyViewSet):
 
 
 class TargetViewSet(ReadOnlyViewSet):
+    """Targets of the plans you may read. Paged by cursor: follow `next`."""
+
     queryset = Target.objects.select_related(
         "plan", "indicator", "region", "baseline__indicator", "baseline__region"
     ).prefetch_related("lead_departments", "cooperating_departments", "answerers__department")
@@ -72,6 +74,7 @@ class TargetViewSet(ReadOnlyViewSet):
     search_fields = ["clause", "indicator__name"]
     ordering_fields = ["year", "key", "value"]
     ordering = ["id"]
+    pagination_class = ByIdCursorPagination
 
     def get_queryset(self):
         return promises_for(self.request.user, super().get_queryset())
