@@ -139,14 +139,13 @@ def target_picture(target: Target, as_of: dt.date) -> dict:
     `baseline` (year, value) in the indicator's unit."""
     plan, series, thresholds = engine_inputs(Target.objects.filter(pk=target.pk), as_of)
     inputs, figures = plan[list(engine.TARGET_COLUMNS)], series[list(engine.ACTUAL_COLUMNS)]
-    counted = engine.counted_series(inputs, figures, as_of, thresholds)
-    counted = counted.merge(series[["year", "version_id"]].astype({"year": "int64"}), on="year", how="left")
-    band = engine.target_band(inputs, thresholds).iloc[0]
+    drawn = engine.picture(inputs, figures, as_of, thresholds)
+    counted = drawn.series.merge(series[["year", "version_id"]].astype({"year": "int64"}), on="year", how="left")
+    band, terms = drawn.band.iloc[0], drawn.terms.iloc[0]
     has_band = pd.notna(band["band_low"]) and pd.notna(band["band_high"])
-    terms = engine.describe_plan(inputs, thresholds).iloc[0]
     return {
         "series": counted[["year", "value", "reported", "version_id"]],
-        "path": engine.trajectory(inputs, figures, as_of, thresholds)[["year", "value"]],
+        "path": drawn.path[["year", "value"]],
         "band": (float(band["band_low"]), float(band["band_high"])) if has_band else None,
         "goal": float(terms["goal"]),
         "baseline": (int(terms["base_year"]), float(terms["baseline_value"]))

@@ -8,6 +8,7 @@ columns; nothing loops over targets or figures.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,8 @@ __all__ = [
     "counted_series",
     "milestone_states",
     "target_band",
+    "picture",
+    "Picture",
     "trajectory",
 ]
 
@@ -223,6 +226,10 @@ def trajectory(
     without an anchor has no path. The value at the latest year is the snapshot's trajectory_value.
     """
     frame, _series = _judged_terms(targets, actuals, as_of, thresholds)
+    return _path(frame)
+
+
+def _path(frame: pd.DataFrame) -> pd.DataFrame:
     frame = _add_geometric(frame)
     annual = frame["basis"].eq("annual")
     first_year = frame["start_year"].where(annual, frame["anchor_year"])
@@ -244,12 +251,35 @@ def target_band(targets: pd.DataFrame, thresholds: Thresholds = Thresholds()) ->
     (NaN for the other comparators, which a single goal line shows). "About" is the value plus or
     minus its tolerance (the target's own, else thresholds.approx_tolerance_pct), as comparator_holds
     judges it."""
-    plan = describe_plan(targets, thresholds)
+    return _band(describe_plan(targets, thresholds))
+
+
+def _band(plan: pd.DataFrame) -> pd.DataFrame:
     spread = plan["value"].abs() * plan["tolerance_pct"] / 100.0
     is_range, is_about = plan["comparator"].eq("range"), plan["comparator"].eq("approx")
     low = np.select([is_range, is_about], [plan["value"], plan["value"] - spread], np.nan)
     high = np.select([is_range, is_about], [plan["value_high"], plan["value"] + spread], np.nan)
     return pd.DataFrame({"target_id": plan.index.to_numpy(), "band_low": low, "band_high": high})
+
+
+class Picture(NamedTuple):
+    """Everything a target's chart draws, from one judgement of the targets: `terms` (describe_plan's
+    columns with the anchor, indexed by target_id), `series` (counted_series), `path` (trajectory)
+    and `band` (target_band)."""
+
+    terms: pd.DataFrame
+    series: pd.DataFrame
+    path: pd.DataFrame
+    band: pd.DataFrame
+
+
+def picture(
+    targets: pd.DataFrame, actuals: pd.DataFrame | None, as_of: dt.date, thresholds: Thresholds = Thresholds()
+) -> Picture:
+    """counted_series, trajectory, target_band and the terms at once: the targets are normalised and
+    judged once, not once for each (a page that draws one target pays the frames' overhead once)."""
+    frame, series = _judged_terms(targets, actuals, as_of, thresholds)
+    return Picture(terms=frame, series=series, path=_path(frame.copy()), band=_band(frame))
 
 
 def compute_progress(

@@ -2,6 +2,7 @@
 counted series and the what-if verdict, each checked against the engine's own judgement."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from kpis.core import engine
@@ -97,3 +98,18 @@ def test_whatif_starts_from_the_running_total_of_a_cumulative_target():
     targets = build_targets({"value": 50.0, "kind": "count", "basis": "cumulative", "start_year": 2021})
     result = whatif(targets, build_actuals((1, 2021, 10.0), (1, 2022, 12.0)), AS_OF, 0.0).iloc[0]
     assert (result["start_source"], result["start_year"], result["start_value"]) == ("actual", 2022, 22.0)
+
+
+def test_the_picture_is_what_each_of_its_parts_says_alone():
+    # picture() judges once; its parts must equal the functions that judge on their own.
+    targets = build_targets(
+        {"value": 50.0, "kind": "count", "basis": "cumulative", "start_year": 2021},
+        {"value": 8.0, "value_high": 10.0, "comparator": "range", "baseline_value": 5.0, "baseline_year": 2020},
+    )
+    actuals = build_actuals((1, 2021, 12.0), (1, 2022, 9.0), (2, 2021, 6.0), (2, 2022, 7.5))
+    drawn = engine.picture(targets, actuals, AS_OF)
+    assert set(drawn.series["target_id"]) == {1, 2}
+    pd.testing.assert_frame_equal(drawn.series, engine.counted_series(targets, actuals, AS_OF))
+    pd.testing.assert_frame_equal(drawn.path, engine.trajectory(targets, actuals, AS_OF))
+    pd.testing.assert_frame_equal(drawn.band, engine.target_band(targets))
+    assert not drawn.path.empty and drawn.band["band_high"].notna().any()
