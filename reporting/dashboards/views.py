@@ -95,10 +95,6 @@ def _csv(rows: pd.DataFrame, columns: list[tuple[str, str]], name: str) -> HttpR
     return response
 
 
-def _figure_json(figure) -> str:
-    return figure.to_json()
-
-
 def _target_columns() -> list[tuple[str, str]]:
     return [
         ("plan", _("Plan")), ("region", _("Region")), ("indicator", _("Indicator")), ("value_text", _("Target")),
@@ -167,7 +163,7 @@ def overview(request):
     if not counts.empty:
         labels = status_labels()
         context["plan_rows"] = _plan_rows(counts, labels)
-        context["status_figure"] = _figure_json(figures.status_counts_figure(
+        context["status_figure"] = figures.figure_json(figures.status_counts_figure(
             counts, labels, _("Targets by status, per plan"), {"x": _("Number of targets"), "y": _("Plan"),
                                                                "legend": _("Status")}))
         context.update(_furthest_behind_money(request, targets, as_of, labels))
@@ -201,7 +197,7 @@ def _furthest_behind_money(request, targets, as_of, labels) -> dict:
         table.assign(expected=table["expected_progress"]), labels,
         _("Money targets furthest behind their trajectory"),
         {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")})
-    return {"money_figure": _figure_json(figure), "money_shown": len(table), "money_total": scope_size(money)}
+    return {"money_figure": figures.figure_json(figure), "money_shown": len(table), "money_total": scope_size(money)}
 
 
 def _plan_rows(counts: pd.DataFrame, labels: dict) -> list[dict]:
@@ -241,11 +237,11 @@ def plan_page(request, code: str):
                "status_summary": _status_summary(status_counts(targets, as_of, plan), labels) if as_of else [],
                "milestones": _milestone_rows(milestones), "empty_reason": _empty_reason(as_of, targets)}
     if _charted(table):
-        context["progress_figure"] = _figure_json(figures.progress_bars_figure(
+        context["progress_figure"] = figures.figure_json(figures.progress_bars_figure(
             table.assign(expected=table["expected_progress"]), labels, _("Progress of the targets listed below"),
             {"x": _("Progress towards the target (%)"), "expected": _("Where the trajectory expects it")}))
     if not milestones.empty:
-        context["timeline_figure"] = _figure_json(figures.milestone_timeline_figure(
+        context["timeline_figure"] = figures.figure_json(figures.milestone_timeline_figure(
             milestones, milestone_state_labels(), _("Milestones and their deadlines"), {"x": _("Deadline (date)")}))
     return render(request, "reporting/dashboards/plan.html", context, status=status)
 
@@ -329,7 +325,7 @@ def target_page(request, pk: int):
         "target": target, "as_of": as_of, "dates": dates, "snapshot": snapshot, "cumulative": cumulative,
         "status_label": status_labels().get(snapshot.status if snapshot else "no_data"),
         "reason": (snapshot.reason_zh if request.LANGUAGE_CODE.startswith("zh") else snapshot.reason) if snapshot else "",
-        "figure": _figure_json(figure), "series": series.to_dict("records"),
+        "figure": figures.figure_json(figure), "series": series.to_dict("records"),
         "versions": dashboard_selectors.figure_versions(target),
         "lead": answerers["accountable"], "cooperating": answerers["supporting"],
         "demo": bool(series["is_demo"].any()) if not series.empty else False,
@@ -400,7 +396,7 @@ def regions_page(request):
                "empty_reason": _empty_reason(as_of, targets)}
     if not table.empty:
         labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": status_labels()}
-        context["figure"] = _figure_json(figures.region_comparison_figure(
+        context["figure"] = figures.figure_json(figures.region_comparison_figure(
             table, labels, _("%(indicator)s across regions and plans") % {"indicator": names.indicator_name(indicator)},
             {"x": _("Region · plan"), "y": names.indicator_name(indicator)}))
     return render(request, "reporting/dashboards/regions.html", context, status=status)
@@ -434,7 +430,7 @@ def completeness_page(request):
                         for row in table.to_dict("records")]}
     if not table.empty:
         by_department = table.groupby("department", as_index=False)[["owed", "submitted", "approved", "overdue"]].sum()
-        context["figure"] = _figure_json(figures.completeness_figure(
+        context["figure"] = figures.figure_json(figures.completeness_figure(
             by_department, {"approved": _("approved"), "submitted": _("submitted, awaiting review"),
                             "missing": _("not yet submitted"), "overdue": _("overdue")},
             _("Figures owed for %(year)s, by department") % {"year": year}, {"x": _("Number of figures")}))
