@@ -70,14 +70,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--cache-url", default="rediscache://127.0.0.1:6379/9",
+                        help="the pages' cache, as the compose stack has it (Redis)")
     args = parser.parse_args()
     given = prepare()
     port = free_port()
-    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "CACHE_URL": args.cache_url, "GUNICORN_WORKERS": str(args.workers)}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "30", "--log-level", "warning"], cwd=ROOT, env=env,
+        # The compose stack's configuration (config/gunicorn.py), without its access log.
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", "/dev/null", "--log-level", "warning"], cwd=ROOT, env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
