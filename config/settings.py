@@ -125,8 +125,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # - Plotly writes its CSS rules into empty <style> elements through the CSSOM (insertRule, which
 #   the policy does not govern): the hash of "" admits an empty element and nothing else;
 # - it also injects MapLibre's stylesheet (maps, unused here) once on load, admitted by its hash;
-#   a new static/js/plotly.min.js changes it, and tests/e2e/test_csp_browser.py fails on that;
-# - ReDoc's one page widens style-src for itself (config/urls.py).
+#   a new static/js/plotly.min.js changes it, and tests/e2e/test_csp_browser.py fails on that.
 EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 PLOTLY_MAPLIBRE_STYLE = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
 CONTENT_SECURITY_POLICY = {
@@ -194,7 +193,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # No deep links: Swagger UI would put each one inside its operation's button (axe nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "trackers.models.Plan.Status",
         "FigureVersionStatusEnum": "trackers.models.ActualVersion.Status",
