@@ -2,7 +2,8 @@
 
 Status is never shown by colour alone: every status trace also carries its name as text and a
 fill pattern. Every figure has a title and axis titles with units. Labels come in as arguments so
-the caller can translate them.
+the caller can translate them; so do units and the axis titles carrying them (trackers.names.label_with_unit
+writes '营业收入（亿元）' or 'Revenue (100 million yuan)').
 
 A figure is Plotly's figure as plain data, {"data": [traces], "layout": {...}}, which Plotly.js
 draws as it is. Building plotly.graph_objects instead validates every property as it is set: 40-130
@@ -18,7 +19,7 @@ import plotly.io
 
 from kpis.core import vocabulary
 from kpis.core.missing import is_missing
-from reporting.formatting import amount
+from reporting.formatting import amount, with_unit
 
 STATUS_ORDER = list(vocabulary.STATUSES)
 STATUS_COLOURS = {
@@ -112,7 +113,7 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> Fi
     figures that do not count, drawn apart. series may carry kind and publisher for the hover.
     Every number comes from the core."""
     unit = target["unit"]
-    figure = _figure(labels["title"], (labels["x"], f"{labels['y']}（{unit}）"), barmode="overlay")
+    figure = _figure(labels["title"], (labels["x"], labels["y"]), barmode="overlay")
     figure["layout"]["xaxis"]["dtick"] = 1
     traces = figure["data"]
     years = [year for year, _value in target.get("trajectory") or []] or [target["start_year"], target["target_year"]]
@@ -134,7 +135,7 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> Fi
     if target.get("value") is not None:
         traces.append(_scatter(name=labels["target"], x=[target["target_year"]], y=[target["value"]],
                                mode="markers+text", marker={"symbol": "star", "size": 16, "color": "#82071e"},
-                               text=[f"{labels['target']} {_number(target['value'])}{unit}"],
+                               text=[f"{labels['target']} {with_unit(_number(target['value']), unit)}"],
                                textposition="top center"))
     if target.get("baseline_value") is not None:
         traces.append(_scatter(name=labels["baseline"], x=[target["baseline_year"]], y=[target["baseline_value"]],
@@ -147,7 +148,7 @@ def target_series_figure(series: pd.DataFrame, target: dict, labels: dict) -> Fi
                                mode="lines+markers+text", text=[_number(v) for v in series["value"]],
                                textposition="bottom right", line={"color": "#0969da", "width": 3}, meta="actual",
                                customdata=[[kind, source] for kind, source in zip(kinds, sources)],
-                               hovertemplate=f"%{{x}}: %{{y}}{unit}<br>{labels.get('kind', '')}: %{{customdata[0]}}"
+                               hovertemplate=f"%{{x}}: {with_unit('%{y}', unit)}<br>{labels.get('kind', '')}: %{{customdata[0]}}"
                                              "<br>%{customdata[1]}<extra></extra>"))
     if target.get("shown"):
         shown_years, values, texts = zip(*target["shown"])
@@ -184,9 +185,8 @@ def milestone_timeline_figure(milestones: pd.DataFrame, labels: dict, title: str
 
 def region_comparison_figure(table: pd.DataFrame, labels: dict, title: str, axis: dict) -> Figure:
     """The same indicator across regions and plans: target and latest value side by side.
-    table: label, target_value, latest_value, status, unit."""
-    unit = table["unit"].iloc[0] if not table.empty else ""
-    figure = _figure(title, (axis["x"], f"{axis['y']}（{unit}）"), barmode="group")
+    table: label, target_value, latest_value, status; axis["y"] names the indicator with its unit."""
+    figure = _figure(title, (axis["x"], axis["y"]), barmode="group")
     figure["data"].append(_bar(name=labels["target"], x=list(table["label"]), y=list(table["target_value"]),
                                marker={"color": "#d0d7de", "pattern": {"shape": "/"}},
                                text=[_number(v) for v in table["target_value"]], textposition="outside",

@@ -8,7 +8,7 @@ from kpis.core.missing import is_missing
 from trackers.quantities import PERCENT_UNITS
 
 MISSING = "—"
-__all__ = ["MISSING", "amount", "gap_parts", "is_missing", "percent", "plain", "quantity"]
+__all__ = ["MISSING", "amount", "gap_parts", "is_missing", "percent", "plain", "quantity", "with_unit"]
 
 
 def plain(value) -> str:
@@ -41,7 +41,12 @@ def quantity(value, unit: str = "", places: int = 2) -> str:
     """A quantity with its unit: '1,234.5 亿元', '12.5%' (a percent sign hugs its number); missing -> '—'."""
     if is_missing(value):
         return MISSING
-    text = amount(value, places)
+    return with_unit(amount(value, places), unit)
+
+
+def with_unit(text: str, unit: str = "") -> str:
+    """A number already written, with its unit: a percent sign hugs it ('12.5%'), a word stands apart
+    ('1,234.5 亿元', '3 家')."""
     if not unit:
         return text
     return f"{text}{unit}" if unit in PERCENT_UNITS else f"{text} {unit}"

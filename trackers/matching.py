@@ -46,6 +46,7 @@ class Candidate:
     pk: int
     name: str
     unit: str
+    name_en: str = ""  # shown on English pages (trackers.names); likeness reads the Chinese name
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Suggestion:
     name: str
     unit: str
     score: float
+    name_en: str = ""
 
 
 class IndicatorIndex:
@@ -80,7 +82,7 @@ class IndicatorIndex:
             score = 2 * len(grams & other) / (len(grams) + len(other))
             score = score + UNIT_BONUS if self.families[index] == family else score / 2
             candidate = self.candidates[index]
-            scored.append(Suggestion(candidate.pk, candidate.name, candidate.unit, round(score, 3)))
+            scored.append(Suggestion(candidate.pk, candidate.name, candidate.unit, round(score, 3), candidate.name_en))
         scored.sort(key=lambda s: (-s.score, s.name, s.pk))
         return scored[:limit]
 

@@ -160,3 +160,31 @@ def base_amount(value: Decimal, unit: str) -> tuple[Decimal, str]:
         if unit.startswith(prefix) and rest and not measure_family(rest).startswith("other:"):
             return value * factor, rest
     return value, unit
+
+
+# How a unit reads in English (trackers.names.unit_name shows it on English pages; the Chinese
+# pages and the reports keep the unit as the plan writes it). A classifier of things counted one by
+# one says only that the figure is a count: the indicator's name says what is counted.
+UNIT_NAMES_EN = {
+    "元": "yuan", "万元": "10,000 yuan", "亿元": "100 million yuan", "万亿元": "trillion yuan",
+    "%": "%", "％": "%", "个百分点": "percentage points", "百分点": "percentage points", "倍": "times",
+    "名": "people", "人": "people", "万人": "10,000 people", "人次": "visits",
+    "平方米": "m²", "平方公里": "km²", "公顷": "ha", "亩": "mu", "吨": "tonnes",
+    "千瓦": "kW", "兆瓦": "MW", "吉瓦": "GW", "千瓦时": "kWh",
+}
+_COUNT_NAME_EN = "count"
+
+
+def unit_name_en(unit: str) -> str | None:
+    """'亿元' -> '100 million yuan', '家' -> 'count', '台/万人' -> 'count per 10,000 people';
+    None where the unit has no English name here."""
+    unit = unit or ""
+    if "/" in unit:
+        numerator, _, denominator = unit.partition("/")
+        top, bottom = unit_name_en(numerator), unit_name_en(denominator)
+        return f"{top} per {bottom}" if top and bottom else None
+    if unit in UNIT_NAMES_EN:
+        return UNIT_NAMES_EN[unit]
+    if is_count_unit(unit):
+        return _COUNT_NAME_EN
+    return None

@@ -506,8 +506,8 @@ class ProposalView:
 
 
 def proposal_views(drafts: list[DraftTarget], region: Region) -> list[ProposalView]:
-    index = matching.IndicatorIndex([matching.Candidate(pk, name, unit) for pk, name, unit in
-                                     Indicator.objects.values_list("pk", "name", "unit")])
+    index = matching.IndicatorIndex([matching.Candidate(pk, name, unit, name_en or "") for pk, name, unit, name_en in
+                                     Indicator.objects.values_list("pk", "name", "unit", "name_en")])
     known = set(Department.objects.filter(region=region).values_list("name", flat=True))
     return [_proposal_view(draft, index, known) for draft in drafts]
 

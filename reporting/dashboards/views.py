@@ -314,7 +314,8 @@ def target_page(request, pk: int):
     shown = [(row.year, float(row.value_in_indicator_unit), row.value_text) for row in published
              if row.standing != "submitted" and row.year <= as_of_day.year]
     figure = figures.target_series_figure(series, {**_target_geometry(target, snapshot, picture), "shown": shown}, {
-        "title": _("Approved figures against the trajectory"), "x": _("Year"), "y": names.indicator_name(target.indicator),
+        "title": _("Approved figures against the trajectory"), "x": _("Year"),
+        "y": names.label_with_unit(names.indicator_name(target.indicator), target.indicator.unit),
         "band": _("Target band"), "trajectory": _("Trajectory"), "target": _("Target"), "baseline": _("Baseline"),
         "actual": _("Cumulative total") if cumulative else _("Approved figures"),
         "additions": _("Yearly additions"), "projection": _("Projection"),
@@ -352,7 +353,7 @@ def _target_geometry(target: Target, snapshot, picture: dict) -> dict:
     """What the chart draws besides the figures, all computed by the core or stored in the snapshot."""
     band, baseline = picture["band"], picture["baseline"]
     geometry = {
-        "unit": target.indicator.unit, "value": picture["goal"], "target_year": target.year,
+        "unit": names.unit_name(target.indicator.unit), "value": picture["goal"], "target_year": target.year,
         "start_year": target.plan.start_year - 1, "low": band[0] if band else None, "high": band[1] if band else None,
         "trajectory": list(picture["path"].itertuples(index=False, name=None)),
         "baseline_year": baseline[0] if baseline else None, "baseline_value": baseline[1] if baseline else None,
@@ -390,7 +391,6 @@ def regions_page(request):
     table = _table_page(request, targets, as_of, sort, page) if as_of else pd.DataFrame()
     if not table.empty:
         table["label"] = table["region"] + " · " + table["plan"]
-        table["unit"] = table["indicator_unit"]
     context = {"as_of": as_of, "dates": dates, "indicator": indicator, "indicators": compared, "sort": sort,
                "page": page, "rows": table.to_dict("records") if not table.empty else [],
                "empty_reason": _empty_reason(as_of, targets)}
@@ -398,7 +398,7 @@ def regions_page(request):
         labels = {"target": _("Target"), "latest": _("Latest approved value"), "statuses": status_labels()}
         context["figure"] = figures.figure_json(figures.region_comparison_figure(
             table, labels, _("%(indicator)s across regions and plans") % {"indicator": names.indicator_name(indicator)},
-            {"x": _("Region · plan"), "y": names.indicator_name(indicator)}))
+            {"x": _("Region · plan"), "y": names.label_with_unit(names.indicator_name(indicator), indicator.unit)}))
     return render(request, "reporting/dashboards/regions.html", context, status=status)
 
 

@@ -3,7 +3,6 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
 from reporting import formatting, wording
 from trackers import names
@@ -15,16 +14,8 @@ register.filter("amount", formatting.amount)
 register.filter("percent", formatting.percent)
 
 
-@register.filter
-def data(value):
-    """{{ plan.title|data }}: data shown as stored (titles, clauses, a target's wording, units,
-    sources, reasons) is marked lang="zh-Hans" where it is Chinese, so that a screen reader reads it
-    as Chinese on the English site and tests/e2e tell it from untranslated interface text."""
-    if value is None:
-        return value
-    if names.is_chinese(value):
-        return format_html('<span lang="zh-Hans">{}</span>', value)
-    return value
+register.filter("data", names.marked_data)  # {{ plan.title|data }}: stored data, marked where Chinese
+register.filter("quoting", names.marked_quotes)  # {{ reason|quoting }}: English quoting Chinese words
 
 
 @register.filter
@@ -36,7 +27,7 @@ def lang_of(value):
 def _unit_marked(text: str, unit: str):
     """'1,234.5 亿元': a quantity in a Chinese unit is data as a whole (kept in one piece, so that
     it still reads and searches as '1,234.5 亿元')."""
-    return data(text) if names.is_chinese(unit) else text
+    return names.marked_data(text) if names.is_chinese(unit) else text
 
 
 @register.filter
@@ -69,13 +60,7 @@ def gap(value, unit=""):
     return _unit_marked(words, unit)
 
 
-def _marked(text: str, fallback: bool):
-    """The Chinese name standing in for a missing English one is marked (lang, a dotted underline
-    with a tooltip), so readers and screen readers know it is not a translation."""
-    if not fallback:
-        return text
-    return format_html('<span lang="zh-Hans" class="zh-fallback" title="{}">{}</span>',
-                       gettext("No English name in the data yet"), text)
+_marked = names.marked_fallback
 
 
 @register.filter
@@ -96,16 +81,21 @@ def name(obj):
     """{{ region|name }}, {{ indicator|name }}, {{ department|name }} (with its region), {{ plan|name }}."""
     if obj is None or obj == "":
         return formatting.MISSING
-    model = obj._meta.model_name
-    if model == "department":
-        label = names.department_name(obj)
-        if names.in_english() and label != obj.name:  # 'Jiangmen · 市科技局': only the Chinese part marked
-            region = label[: -len(obj.name)]
-            return format_html("{}{}", region, _marked(obj.name, True))
-        return _marked(label, names.in_english())
-    if model == "plan":
-        return _marked(str(obj), names.in_english())
-    return _marked(*names.pick(obj.name, getattr(obj, "name_en", "")))
+    return names.marked_name(obj)
+
+
+@register.filter
+def unit(value):
+    """{{ indicator.unit|unit }}: the unit in the page's language (trackers.names.unit_pick); one with
+    no English name yet stays as written, marked as the Chinese fallback."""
+    return _marked(*names.unit_pick(value or ""))
+
+
+@register.filter
+def name_with_unit(indicator):
+    """<option>{{ indicator|name_with_unit }}</option>: 'Health industry revenue (100 million yuan)', plain
+    text (pair it with |lang_of where it may fall back to Chinese)."""
+    return names.label_with_unit(names.indicator_name(indicator), indicator.unit)
 
 
 @register.simple_tag
