@@ -130,3 +130,37 @@ def test_departments_are_named_with_their_region():
     group = Department(name="江门市大健康产业集群推进领导小组", region=jiangmen)
     with translation.override("zh-hans"):
         assert names.department_name(group) == group.name  # the name says its city already
+
+
+def test_units_read_in_english_on_english_pages_and_fall_back_visibly():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load tracker %}{{ unit|unit }}")
+    with translation.override("en"):
+        assert names.unit_name("亿元") == "100 million yuan" and names.unit_name("家") == "count"
+        assert names.unit_name("台/万人") == "count per 10,000 people" and names.unit_name("%") == "%"
+        assert names.label_with_unit("Revenue", "亿元") == "Revenue (100 million yuan)"
+        unknown = template.render(Context({"unit": "标准箱"}))  # no English name here: shown as written, marked
+        assert unknown.startswith('<span lang="zh-Hans" class="zh-fallback"') and ">标准箱</span>" in unknown
+    with translation.override("zh-hans"):
+        assert names.label_with_unit("营业收入", "亿元") == "营业收入（亿元）"
+        assert template.render(Context({"unit": "标准箱"})) == "标准箱"
+
+
+def test_the_target_chart_titles_its_axis_with_the_unit_in_the_pages_language(client):
+    import json
+    import re
+
+    target = Target.objects.get(plan__code="shenzhen-health-2022-2025", value_text="1200亿元")
+    client.force_login(UserFactory(role=roles.LEADER))
+    for language, axis in (("en", "(100 million yuan)"), ("zh-hans", "（亿元）")):
+        client.cookies["django_language"] = language
+        html = client.get(f"/dashboards/targets/{target.pk}/").content.decode()
+        figure = json.loads(re.search(r'<script id="target-figure" type="application/json">(.*?)</script>', html).group(1))
+        assert json.loads(figure)["layout"]["yaxis"]["title"]["text"].endswith(axis)
+
+
+def test_quoted_chinese_words_are_marked_in_english_text():
+    assert str(names.marked_quotes("an aspiration (力争, 争取) <b>")) == (
+        'an aspiration (<span lang="zh-Hans">力争</span>, <span lang="zh-Hans">争取</span>) &lt;b&gt;')

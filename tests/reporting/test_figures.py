@@ -54,7 +54,8 @@ def test_target_series_carries_actuals_band_trajectory_and_projection():
     assert list(traces["projection"].y) == [950.0, 1128.0]
     assert traces["trajectory"].y[0] == 676.0 and traces["trajectory"].y[-1] == 1200.0
     assert set(traces["band"].y) == {1080.0, 1320.0}
-    assert figure.layout.yaxis.title.text == "y（亿元）"
+    assert figure.layout.yaxis.title.text == "y"  # the caller titles the axis with its unit (names.label_with_unit)
+    assert traces["target"].text[0] == "target 1,200 亿元"  # the unit as given, after its number
 
 
 def test_a_cumulative_target_draws_its_running_total_as_a_line_and_its_additions_as_bars():
