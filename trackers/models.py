@@ -44,7 +44,7 @@ class RegionLevel(models.TextChoices):
 
 class DocumentStatus(models.TextChoices):
     FINAL = "final", _("final")
-    CONSULTATION_DRAFT = "consultation_draft", _("consultation draft (征求意见稿)")
+    CONSULTATION_DRAFT = "consultation_draft", _("consultation draft")
 
 
 Origin = text_choices("Origin", vocabulary.ORIGINS)
@@ -329,7 +329,7 @@ class Target(Answerable, Provenance):
     )
     year = models.PositiveSmallIntegerField(_("target year"))
     basis = models.CharField(_("basis"), max_length=16, choices=Basis.choices, default=Basis.LEVEL)
-    aspirational = models.BooleanField(_("aspirational (力争/争取)"), default=False)
+    aspirational = models.BooleanField(_("aspirational"), default=False)
     composition = models.SlugField(_("composition group"), max_length=96, blank=True)
     baseline = models.ForeignKey(
         Baseline, verbose_name=_("baseline"), null=True, blank=True, on_delete=models.PROTECT,
@@ -794,7 +794,7 @@ class DraftTarget(models.Model):
     unit = models.CharField(_("unit"), max_length=16, blank=True)
     comparator = models.CharField(_("comparator"), max_length=8, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    aspirational = models.BooleanField(_("aspirational (力争/争取)"), default=False)
+    aspirational = models.BooleanField(_("aspirational"), default=False)
     basis = models.CharField(_("basis"), max_length=16, default="level")
     qualifier = models.CharField(_("qualifier"), max_length=16, blank=True)
     lead_departments = models.TextField(_("lead departments"), blank=True)
