@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kpis.core import vocabulary
+from trackers import names
 from trackers.choices import labels
 from trackers.exceptions import FieldError, InvalidInput
 from trackers.models import DraftTarget, Indicator, Plan, PlanDraft, PlanRevision, Region, RegionLevel
 from trackers.reading import LOW_CONFIDENCE, REASON_TEXTS
 from trackers.selectors import proposal_views, revision_diff
 from trackers.services import intake, regions, revisions
+from trackers.web.forms import DataSelect
 
 NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
@@ -37,7 +39,7 @@ class PlanTextForm(forms.Form):
     title = forms.CharField(label=_("Plan title"), max_length=255)
     short_title = forms.CharField(label=_("Short title"), max_length=128, required=False)
     region = forms.CharField(label=_("Region"), max_length=64, required=False,
-                             help_text=_("Its name as the region list writes it (湖南省, 岳阳市)."))
+                             help_text=names.marked_quotes_lazy(_("Its name as the region list writes it (湖南省, 岳阳市).")))
     start_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100, required=False)
     end_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100, required=False)
     issuing_body = forms.CharField(label=_("Issued by"), max_length=255, required=False)
@@ -146,9 +148,10 @@ class ProposalForm(forms.Form):
         self._measure_fields(view, draft)
 
     def _measure_fields(self, view, draft):
-        choices = [(str(s.pk), f"{s.name}（{s.unit}）") for s in view.suggestions]
+        choices = [(str(s.pk), names.label_with_unit(names.pick(s.name, s.name_en)[0], s.unit)) for s in view.suggestions]
         self.fields["indicator"] = forms.ChoiceField(
-            label=_("Indicator"), choices=[*choices, ("new", _("create a new indicator"))], initial=view.preselected)
+            label=_("Indicator"), choices=[*choices, ("new", _("create a new indicator"))], initial=view.preselected,
+            widget=DataSelect)
         self.fields["new_name"] = forms.CharField(label=_("New indicator's name"), max_length=255, required=False,
                                                   initial=view.new_name)
         self.fields["new_unit"] = forms.CharField(label=_("Unit"), max_length=16, required=False, initial=view.new_unit)
