@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import names
 from .models import (
     Actual,
     ActualVersion,
@@ -23,11 +28,81 @@ from .models import (
 )
 from .selectors import plan_status_expression
 
+# The data as the admin shows it: names in English where the data has them, Chinese marked
+# lang="zh-Hans" (trackers.names), as the pages show them; the interface around it is translated.
+
+def _shown(value):
+    """A region, indicator, department or plan by its shown name; a set of them joined; another
+    row by its own wording; text as stored. Chinese marked."""
+    if isinstance(value, models.Manager):
+        return format_html_join(", ", "{}", ((_shown(item),) for item in value.all()))
+    if isinstance(value, models.Model):
+        named = hasattr(value, "name") or value._meta.model_name == "plan"
+        return names.marked_name(value) if named else names.marked_data(str(value))
+    return names.marked_data(value)
+
+
+def _linked(value):
+    """A related row shown, linked to its own admin page where it has one."""
+    shown = _shown(value)
+    try:
+        url = reverse(f"admin:{value._meta.app_label}_{value._meta.model_name}_change", args=[value.pk])
+    except NoReverseMatch:
+        return shown
+    return format_html('<a href="{}">{}</a>', url, shown)
+
+
+def data_field(model, name: str, *, link: bool = False):
+    """A column (or read-only field) showing the model's field `name` as _shown writes it; named
+    after the field, so the admin labels it and finds its help text as for the field itself."""
+    field = model._meta.get_field(name)
+
+    def shown(obj):
+        value = getattr(obj, name)
+        if value is None or value == "":
+            return "-"
+        return _linked(value) if link and isinstance(value, models.Model) else _shown(value)
+
+    shown.__name__ = name
+    shown.short_description = field.verbose_name
+    shown.admin_order_field = name
+    return shown
+
+
+def _is_data(field) -> bool:
+    """Fields whose values are the data's words: text without choices, related rows."""
+    if field.is_relation:
+        return True
+    return isinstance(field, (models.CharField, models.TextField)) and not field.choices
+
+
+class NamedRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by a related region, plan, indicator or department, each by its shown name, Chinese marked."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model._default_manager.all()
+        if field.related_model._meta.model_name == "department":
+            related = related.select_related("region")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return [(obj.pk, _shown(obj)) for obj in (related.order_by(*ordering) if ordering else related)]
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Plans and their promises change only through the services (intake, revisions, the plan
     loader, milestone completion), which keep their history and refresh who answers for them;
-    the admin shows them, with that history, and never writes them."""
+    the admin shows them, with that history, and never writes them. Their data fields are shown
+    as data_field shows them (names in the page's language, Chinese marked)."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [self._data_field(name) for name in fields]
+
+    def _data_field(self, name):
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:  # a method or another computed field: as the admin shows it
+            return name
+        return data_field(self.model, name, link=True) if _is_data(field) else name
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -146,10 +221,11 @@ class TargetVersionFilter(admin.SimpleListFilter):
 
 @admin.register(Target)
 class TargetAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["indicator", "plan", "region", "comparator", "value_text", "year", "basis", "aspirational",
-                    "origin", "valid_from", "valid_to"]
-    list_filter = [TargetVersionFilter, "plan", "region", "year", "comparator", "basis", "aspirational",
-                   "departments_basis", "origin"]
+    list_display = [data_field(Target, "indicator"), data_field(Target, "plan"), data_field(Target, "region"),
+                    "comparator", data_field(Target, "value_text"), "year", "basis", "aspirational", "origin",
+                    "valid_from", "valid_to"]
+    list_filter = [TargetVersionFilter, ("plan", NamedRelatedFilter), ("region", NamedRelatedFilter), "year",
+                   "comparator", "basis", "aspirational", "departments_basis", "origin"]
     search_fields = ["clause", "key", "indicator__name", "value_text"]
     filter_horizontal = ["lead_departments", "cooperating_departments"]
     list_select_related = ["indicator", "plan", "region"]
