@@ -39,6 +39,9 @@ class Page:
     role: str
     ready: str = "main, body"  # a selector present once the page has drawn what it shows
     status: int = 200
+    # A page that answers a form (a POST): what to click on `path` to get there, the last click
+    # submitting the form; the page is the answer.
+    clicks: tuple[str, ...] = ()
 
     def __str__(self):
         return self.name
@@ -59,6 +62,8 @@ def pages(ids: dict) -> list[Page]:
         Page("history", f"/figures/{actual}/history/", "submitter", "main table"),
         Page("review", "/review/", "reviewer", "main"),
         Page("review-filtered", "/review/?flagged=no&kind=new", "reviewer", "main table"),
+        Page("review-bulk", "/review/?flagged=no", "reviewer", "#confirm-form",
+             clicks=("input[name=version][form=bulk-form]", "#bulk-form button[type=submit]")),
         Page("my-work-all", "/my-work/?state=all", "submitter", "main table"),
         Page("completeness", "/dashboards/completeness/?year=2024", "submitter", "main"),  # /completeness/ redirects here
         Page("account-notifications", "/account/notifications/", "submitter", "form.settings-form"),
@@ -80,7 +85,6 @@ def pages(ids: dict) -> list[Page]:
         Page("admin-targets", "/admin/trackers/target/", "admin", "#changelist"),
         Page("admin-target", f"/admin/trackers/target/{target}/change/", "admin", "#content form"),
         Page("api-docs", "/api/docs/", "leader", ".swagger-ui .info"),
-        Page("api-redoc", "/api/redoc/", "leader", "redoc h1"),
         Page("forbidden", "/dashboards/", "submitter", "body", status=403),
         Page("not-found", "/no-such-page/", "leader", "body", status=404),
     ]
