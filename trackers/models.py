@@ -1003,7 +1003,8 @@ class NotificationLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    # What the mail is about: "obligation-<id>", "figure-<actual id>-<lock version>", a week "2026-W49".
+    # What the mail is about: "obligation-<id>", "figure-<actual id>-<lock version>", a week "2026-W49",
+    # a bulk approval "approvals-<digest of its versions and lock versions>".
     key = models.CharField(_("what it is about"), max_length=64)
     run = models.UUIDField(_("sending run"), editable=False)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)

@@ -667,13 +667,17 @@ def review_digest(oldest: int = 5) -> tuple[int, list[ActualVersion]]:
     return pending.count(), list(first[:oldest])
 
 
-def mail_addressees(user_ids) -> dict[int, tuple[str, str]]:
+def mail_addressees(user_ids, *, switch: str | None = None) -> dict[int, tuple[str, str]]:
     """(email, language of the mails) of each user, the default language for users who never
-    chose one. One query."""
+    chose one. With `switch` (a NotificationPreferences field), only the active users with an
+    address who did not turn that mail off. One query."""
     from django.contrib.auth import get_user_model
 
     language = Subquery(NotificationPreferences.objects.filter(user=OuterRef("pk")).values("language")[:1])
-    rows = get_user_model().objects.filter(pk__in=list(user_ids)).annotate(
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
+    if switch:
+        users = users.filter(is_active=True, email__gt="").exclude(_opted_out("pk", switch))
+    rows = users.annotate(
         mail_language=Coalesce(language, Value(NotificationPreferences._meta.get_field("language").default)),
     ).values_list("pk", "email", "mail_language")
     return {pk: (email, mail_language) for pk, email, mail_language in rows}

@@ -11,6 +11,7 @@ from trackers.services.calendar import obligations_generate
 from trackers.services.imports import upload_job_run
 from trackers.services.notifications import (
     notification_approval_send,
+    notification_approvals_send,
     notification_digest_send,
     notification_return_send,
     notifications_reminders_send,
@@ -47,6 +48,12 @@ def notification_return(version_id: int, key: str) -> bool:
 @shared_task(name="trackers.notification_approval", **MAIL_RETRY)
 def notification_approval(version_id: int, key: str) -> bool:
     return notification_approval_send(version_id, key)
+
+
+@shared_task(name="trackers.notification_approvals", **MAIL_RETRY)
+def notification_approvals(version_ids: list[int], key: str) -> int:
+    """A bulk approval: one mail to each submitter, listing their figures approved in it."""
+    return notification_approvals_send(version_ids, key).sent
 
 
 @shared_task(name="trackers.notifications_reminders", **MAIL_RETRY)

@@ -10,12 +10,18 @@ from django.conf import settings
 from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, target_with_lead
 from trackers import roles, tasks
 from trackers.models import Actual, NotificationLog, NotificationPreferences, ReportingObligation
 from trackers.names import department_name
 from trackers.services import notifications
-from trackers.services.actuals import FigureInput, actual_approve, actual_return, actual_submit_figure
+from trackers.services.actuals import (
+    FigureInput,
+    actual_approve,
+    actual_return,
+    actual_submit_figure,
+    actuals_approve_unflagged,
+)
 from trackers.services.calendar import due_date_for
 from trackers.services.notifications import MailNotSent, notification_digest_send, notifications_reminders_send
 
@@ -33,8 +39,8 @@ def mailed(people):
     return submitter, department, reviewer
 
 
-def submitted(target, submitter, department, year=2024, value="1050"):
-    figure = FigureInput(target.indicator, target.region, year, value, "亿元", "统计公报")
+def submitted(target, submitter, department, year=2024, value="1050", unit="亿元"):
+    figure = FigureInput(target.indicator, target.region, year, value, unit, "统计公报")
     lock = Actual.objects.filter(indicator=target.indicator, region=target.region, year=year).values_list(
         "lock_version", flat=True).first()
     return actual_submit_figure(user=submitter, department=department, figure=figure, expected_lock_version=lock)
@@ -282,3 +288,81 @@ def test_the_beat_schedule_runs_reminders_daily_and_the_digest_weekly():
     digest = PeriodicTask.objects.get(task="trackers.notification_digest")
     assert reminders.enabled and reminders.crontab.day_of_week == "*"
     assert digest.enabled and digest.crontab.day_of_week == "1"
+
+
+# A bulk approval: one mail per submitter, listing their figures
+
+def bulk_approve(django_capture_on_commit_callbacks, reviewer, versions):
+    """Approve as the review queue's confirmed "approve unflagged" does, running what waits for the commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return actuals_approve_unflagged(user=reviewer, approvals=[(v.pk, v.actual.lock_version) for v in versions])
+
+
+@pytest.fixture
+def two_submitters(mailed, revenue_target):
+    """Three unflagged figures of the revenue target's submitter (2022-2024) and one of another
+    submitter, of another city's department, waiting for review."""
+    submitter, department, reviewer = mailed
+    mine = [submitted(revenue_target, submitter, department, year, value)
+            for year, value in ((2022, "1000"), (2023, "1050"), (2024, "1100"))]
+    chaozhou = target_with_lead("chaozhou-biomed-2022-2025", indicator_code="firms_revenue_over_1bn")
+    other = UserFactory(role=roles.SUBMITTER, departments=[chaozhou.lead_departments.get()], email="other@example.org")
+    theirs = submitted(chaozhou, other, chaozhou.lead_departments.get(), 2022, "3", chaozhou.indicator.unit)
+    assert not any(v.flagged for v in [*mine, theirs])
+    return {"mine": mine, "theirs": theirs, "other": other, "chaozhou": chaozhou, "reviewer": reviewer}
+
+
+def test_a_bulk_approval_mails_each_submitter_once_listing_their_figures(
+        smtp_server, two_submitters, revenue_target, django_capture_on_commit_callbacks):
+    NotificationPreferences.objects.create(user=two_submitters["other"], language="en")
+    versions = [*two_submitters["mine"], two_submitters["theirs"]]
+
+    approved = bulk_approve(django_capture_on_commit_callbacks, two_submitters["reviewer"], versions)
+
+    (mail,) = smtp_server.wait_for("submitter@example.org")
+    assert mail.subject == "数据已审核通过：你的 3 项数据"
+    for version, year, value in zip(two_submitters["mine"], (2022, 2023, 2024), ("1000", "1050", "1100")):
+        line = f"- {figure_words(revenue_target, year)}: {value} 亿元"
+        assert line in mail.text and line[2:] in mail.html
+        assert f"{settings.SITE_URL}/figures/{version.actual_id}/history/" in mail.text
+        assert f'href="{settings.SITE_URL}/figures/{version.actual_id}/history/"' in mail.html
+    (theirs,) = smtp_server.wait_for("other@example.org")
+    assert theirs.subject == "Figures approved: 1 of yours"  # in the language they chose
+    assert "These figures of yours were approved (1):" in theirs.text and "审核" not in theirs.text
+    assert len(smtp_server.messages) == 2  # no mail per figure besides
+    logged = NotificationLog.objects.filter(kind="approval")
+    key = notifications.approvals_key(approved)  # names this approval: its versions at their new lock versions
+    assert logged.count() == 2 and {row.key for row in logged} == {key}
+
+    # The task delivered again (a worker died after sending): nothing more.
+    assert tasks.notification_approvals(sorted(v.pk for v in versions), key) == 0
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_bulk_approval_mails_nobody_who_turned_approval_mails_off(
+        smtp_server, two_submitters, django_capture_on_commit_callbacks):
+    submitter = two_submitters["mine"][0].submitted_by
+    NotificationPreferences.objects.create(user=submitter, approvals=False)
+
+    bulk_approve(django_capture_on_commit_callbacks, two_submitters["reviewer"],
+                 [*two_submitters["mine"], two_submitters["theirs"]])
+
+    smtp_server.wait_for("other@example.org")
+    assert smtp_server.to("submitter@example.org") == []
+    assert not NotificationLog.objects.filter(user=submitter).exists()
+
+
+def test_a_bulk_approval_with_the_mail_server_down_approves_and_mails_on_the_retry(
+        two_submitters, django_capture_on_commit_callbacks, request, caplog):
+    request.getfixturevalue("smtp_down")
+    versions = two_submitters["mine"]
+
+    approved = bulk_approve(django_capture_on_commit_callbacks, two_submitters["reviewer"], versions)
+
+    assert [v.status for v in approved] == ["approved"] * 3
+    assert "approval mails for 3 figure versions were not sent" in caplog.text  # logged, not raised
+    assert not NotificationLog.objects.exists()  # nothing claimed as sent
+    inbox = request.getfixturevalue("smtp_server")  # the server is back: the task's retry
+    assert tasks.notification_approvals([v.pk for v in versions], notifications.approvals_key(approved)) == 1
+    assert len(inbox.wait_for("submitter@example.org")) == 1
+

@@ -32,7 +32,11 @@ from trackers.exceptions import ConflictError, DomainError, FieldError, InvalidI
 from trackers.models import Actual, ActualVersion, Department, Indicator, NotificationLog, Region
 from trackers.rules import figures_prefetched
 from trackers.selectors import figure_contexts, figures_answered_by_departments
-from trackers.services.notifications import notification_figure_enqueue
+from trackers.services.notifications import (
+    notification_approvals_enqueue,
+    notification_figure_enqueue,
+    notifications_held,
+)
 from trackers.validation import FigureCheck, figure_check, is_sane_year, parse_decimal
 
 Status = ActualVersion.Status
@@ -176,23 +180,26 @@ class BulkApprovalRefused(DomainError):
 def actuals_approve_unflagged(*, user, approvals: Sequence[tuple[int, int]]) -> list[ActualVersion]:
     """Approve many submitted figures at once, each from the lock version the reviewer saw, all or
     nothing: each goes through actual_approve (four eyes, state, lock), and a flagged figure is
-    refused here, since its flags want a look of their own. The first refusal undoes the rest."""
+    refused here, since its flags want a look of their own. The first refusal undoes the rest.
+    Each submitter gets one mail listing their figures approved here, not one per figure."""
     if not user.has_perm("trackers.approve_in_bulk"):
         raise PermissionDenied(_("Only reviewers may approve or return figures."))
     wanted = dict(approvals)  # one approval per figure version
     versions = ActualVersion.objects.select_related("actual__indicator", "actual__region").in_bulk(list(wanted))
     approved = []
-    for pk, lock in wanted.items():
-        version = versions.get(pk)
-        try:
-            if version is None:
-                raise WorkflowError(_("This figure no longer exists."))
-            _require_unflagged(version)
-            done = actual_approve(user=user, version=version, expected_lock_version=lock)
-            _require_unflagged(done)  # as read under the lock
-        except (DomainError, PermissionDenied) as refused:
-            raise BulkApprovalRefused(version, refused) from refused
-        approved.append(done)
+    with notifications_held():  # no mail per figure: one per submitter, below
+        for pk, lock in wanted.items():
+            version = versions.get(pk)
+            try:
+                if version is None:
+                    raise WorkflowError(_("This figure no longer exists."))
+                _require_unflagged(version)
+                done = actual_approve(user=user, version=version, expected_lock_version=lock)
+                _require_unflagged(done)  # as read under the lock
+            except (DomainError, PermissionDenied) as refused:
+                raise BulkApprovalRefused(version, refused) from refused
+            approved.append(done)
+    notification_approvals_enqueue(approved)  # sent after commit; never fails this
     return approved
 
 

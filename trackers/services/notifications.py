@@ -7,15 +7,20 @@ default). Every mail is claimed in NotificationLog before it is sent: the unique
 lets exactly one run claim it, so a redelivered task or two workers running the same job never
 send it twice; a mail that could not be sent gives its claim back, so the retry sends it.
 
+A reviewer's bulk approval sends each submitter one mail listing all their figures approved in it
+(keyed by the approved versions and lock versions); a single approval, one mail for its figure.
+
 Who owes what comes from the reporting calendar (trackers.services.calendar writes it; the
 selectors read it); who is told is read in a few queries per run, at most NOTIFY_BATCH_MAX mails.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -106,6 +111,65 @@ def notification_figure_enqueue(version: ActualVersion, kind: str) -> None:
             logger.exception("%s mail for figure version %s was not sent", kind, version_id)
 
     transaction.on_commit(enqueue)
+
+
+def notification_approvals_enqueue(versions: Sequence[ActualVersion]) -> None:
+    """Once the transaction of a bulk approval commits, queue one task that mails each submitter
+    one list of their figures approved in it (the approvals themselves queue none: they run in
+    notifications_held). Like notification_figure_enqueue, it never fails the approval."""
+    if getattr(_held, "on", False) or not versions:
+        return
+    version_ids = sorted(version.pk for version in versions)
+    key = approvals_key(versions)
+
+    def enqueue():
+        from trackers import tasks  # the tasks call this module
+
+        try:
+            tasks.notification_approvals.apply_async(args=[version_ids, key], retry=False)
+        except Exception:  # noqa: BLE001 - the approval is committed; its mail must not turn it into an error
+            logger.exception("approval mails for %s figure versions were not sent", len(version_ids))
+
+    transaction.on_commit(enqueue)
+
+
+def approvals_key(versions: Sequence[ActualVersion]) -> str:
+    """The log key naming one bulk approval: a digest of each approved version with the lock
+    version its figure reached in it. Lock versions only grow, so no later approval shares it."""
+    named = ",".join(f"{v.pk}:{v.actual.lock_version}" for v in sorted(versions, key=lambda v: v.pk))
+    return f"approvals-{hashlib.sha256(named.encode()).hexdigest()[:40]}"  # within the key's 64 characters
+
+
+def notification_approvals_send(version_ids: Sequence[int], key: str) -> NotifyRun:
+    """One mail to each submitter of the versions a bulk approval approved, listing their
+    figures (at most REMINDER_LINES, then how many more), unless they turned approval mails off,
+    have no address, or were told already (the claim of (user, "approval", key)). A few queries
+    whatever the number of figures and people; MailNotSent (the task retries) if any mail was not
+    sent."""
+    versions = list(ActualVersion.objects.select_related("actual__indicator", "actual__region").filter(
+        pk__in=list(version_ids)).exclude(submitted_by=None).order_by("pk"))
+    mine: dict[int, list[ActualVersion]] = {}
+    for version in versions:
+        mine.setdefault(version.submitted_by_id, []).append(version)
+    addressees = mail_addressees(mine, switch="approvals")  # an address, approval mails on
+    run = uuid.uuid4()
+    claimed = _claim(run, [(user_id, Kind.APPROVAL, key) for user_id in sorted(addressees)])
+    messages = {}
+    for user_id, _kind, _key in sorted(claimed):
+        email, language = addressees[user_id]
+        with translation.override(language):
+            messages[user_id] = _approvals_message(email, mine[user_id], language)
+    return _send(run, messages)
+
+
+def _approvals_message(to: str, versions: list[ActualVersion], language: str) -> EmailMultiAlternatives:
+    items = sorted(({"figure": figure_label(v.actual.indicator, v.actual.region, v.actual.year),
+                     "value": plain_number(v.value), "unit": v.unit,
+                     "link": absolute_url(reverse("web:figure-history", args=[v.actual_id]))} for v in versions),
+                   key=lambda item: item["figure"])
+    subject = _("Figures approved: %(count)s of yours") % {"count": len(items)}
+    context = {"count": len(items), "items": items[:REMINDER_LINES], "more": max(len(items) - REMINDER_LINES, 0)}
+    return _message(to, subject, "approvals", context, language)
 
 
 def notification_return_send(version_id: int, key: str) -> bool:
