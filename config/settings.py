@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -263,6 +264,16 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFY_REMINDER_DAYS = env.int("NOTIFY_REMINDER_DAYS", default=14)
 # At most this many mails per run of a reminder or digest job; the job queues its next part itself.
 NOTIFY_BATCH_MAX = env.int("NOTIFY_BATCH_MAX", default=500)
+# The mail log (NotificationLog) keeps its rows this many days; a daily beat job deletes older ones.
+# Safe because no older key can be wanted again: a returned or approved figure's key holds its
+# lock version and a bulk approval's its versions' (both only grow), a digest's its ISO week, and
+# reminders only look at obligations due within these days, while an "overdue" mail is logged
+# after its due date and a "due soon" one at most NOTIFY_REMINDER_DAYS before it. 400 (over a year
+# and a reporting cycle) keeps a year of "who was told what" for questions; it must exceed
+# NOTIFY_REMINDER_DAYS.
+NOTIFICATION_LOG_RETENTION_DAYS = env.int("NOTIFICATION_LOG_RETENTION_DAYS", default=400)
+if NOTIFICATION_LOG_RETENTION_DAYS <= NOTIFY_REMINDER_DAYS:
+    raise ImproperlyConfigured("NOTIFICATION_LOG_RETENTION_DAYS must be larger than NOTIFY_REMINDER_DAYS.")
 
 # Brute-force protection on every login (form, admin, API basic auth): after
 # AXES_FAILURE_LIMIT failures for one username from one address, refuse for AXES_COOLOFF_HOURS.

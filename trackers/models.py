@@ -1018,7 +1018,8 @@ class NotificationLog(models.Model):
             models.CheckConstraint(condition=one_of("kind", vocabulary.NOTIFICATION_KINDS),
                                    name="notification_log_kind_valid"),
         ]
-        indexes = [models.Index(fields=["run"], name="notification_log_run")]
+        indexes = [models.Index(fields=["run"], name="notification_log_run"),
+                   models.Index(fields=["sent_at"], name="notification_log_sent_at")]  # the daily prune
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.key}"

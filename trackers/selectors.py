@@ -614,9 +614,10 @@ def _opted_out(user_ref: str, switch: str) -> Exists:
     return Exists(NotificationPreferences.objects.filter(user=OuterRef(user_ref), **{switch: False}))
 
 
-def reminders_owed(today: dt.date, days: int) -> QuerySet:
+def reminders_owed(today: dt.date, days: int, oldest: dt.date | None = None) -> QuerySet:
     """What each person is to be reminded of: the obligations of the reporting calendar that the
-    "my work" page shows as owed (due within `days`: kind "reminder") or overdue (kind "overdue"),
+    "my work" page shows as owed (due within `days`: kind "reminder") or overdue (kind "overdue",
+    due on or after `oldest`),
     by the same rule (work_state), for every active member with an address of the department that
     owes it, unless they turned reminders off or were already told (NotificationLog, key
     "obligation-<id>"). Rows as dicts, ordered by member then due date."""
@@ -630,6 +631,7 @@ def reminders_owed(today: dt.date, days: int) -> QuerySet:
             due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
             department__members__email__gt="",
         )
+        .filter(**({"due_date__gte": oldest} if oldest else {}))
         .annotate(state=work_state(today))
         .filter(state__in=["owed", "overdue"])
         .annotate(

@@ -13,6 +13,7 @@ from trackers.services.notifications import (
     notification_approval_send,
     notification_approvals_send,
     notification_digest_send,
+    notification_log_prune,
     notification_return_send,
     notifications_reminders_send,
 )
@@ -54,6 +55,12 @@ def notification_approval(version_id: int, key: str) -> bool:
 def notification_approvals(version_ids: list[int], key: str) -> int:
     """A bulk approval: one mail to each submitter, listing their figures approved in it."""
     return notification_approvals_send(version_ids, key).sent
+
+
+@shared_task(name="trackers.notification_log_prune", **RETRY)
+def notification_log_prune_old() -> int:
+    """Daily (beat): delete the mail log's rows older than NOTIFICATION_LOG_RETENTION_DAYS."""
+    return notification_log_prune()
 
 
 @shared_task(name="trackers.notifications_reminders", **MAIL_RETRY)

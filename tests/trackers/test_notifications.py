@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from tests.factories import UserFactory, target_with_lead
@@ -366,3 +366,40 @@ def test_a_bulk_approval_with_the_mail_server_down_approves_and_mails_on_the_ret
     assert tasks.notification_approvals([v.pk for v in versions], notifications.approvals_key(approved)) == 1
     assert len(inbox.wait_for("submitter@example.org")) == 1
 
+
+# Retention of the log
+
+def test_the_prune_deletes_old_log_rows_and_keeps_recent_ones(mailed, settings):
+    submitter, _department, reviewer = mailed
+    now = timezone.now()
+    days = settings.NOTIFICATION_LOG_RETENTION_DAYS
+    for user, key, age in ((submitter, "old", days + 1), (reviewer, "old", days + 30), (submitter, "recent", days - 1),
+                           (reviewer, "new", 0)):
+        NotificationLog.objects.create(user=user, kind="digest", key=key, run=uuid.uuid4(),
+                                       sent_at=now - dt.timedelta(days=age))
+
+    assert notifications.notification_log_prune(now) == 2
+    assert sorted(NotificationLog.objects.values_list("key", flat=True)) == ["new", "recent"]
+    assert tasks.notification_log_prune_old() == 0  # the beat's task: nothing old is left
+
+
+def test_an_overdue_figure_is_not_reminded_again_once_its_log_row_is_pruned(smtp_server, mailed, revenue_target):
+    """Reminders look only at obligations due within the retention, and an overdue mail is logged
+    after its due date: once its row is gone, so is the obligation from the reminders."""
+    after = due_date_for(2024) + dt.timedelta(days=1)
+    assert notifications_reminders_send(after).sent == 1
+    told = NotificationLog.objects.filter(kind="overdue", key__startswith="obligation-")
+    told.update(sent_at=timezone.make_aware(dt.datetime.combine(after, dt.time(8))))
+    later = after + dt.timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS + 1)
+
+    assert notifications.notification_log_prune(timezone.make_aware(dt.datetime.combine(later, dt.time(3)))) > 0
+    assert not told.exists()
+    notifications_reminders_send(later)
+    first, *rest = smtp_server.to("submitter@example.org")
+    assert figure_words(revenue_target) in first.text
+    assert all(figure_words(revenue_target) not in mail.text for mail in rest)
+
+
+def test_the_beat_schedule_prunes_the_log_daily():
+    prune = PeriodicTask.objects.get(task="trackers.notification_log_prune")
+    assert prune.enabled and prune.crontab.day_of_week == "*" and prune.crontab.hour == "3"

@@ -9,6 +9,8 @@ send it twice; a mail that could not be sent gives its claim back, so the retry 
 
 A reviewer's bulk approval sends each submitter one mail listing all their figures approved in it
 (keyed by the approved versions and lock versions); a single approval, one mail for its figure.
+The log keeps NOTIFICATION_LOG_RETENTION_DAYS of rows (notification_log_prune): no key older than
+that can be wanted again (see notifications_reminders_send).
 
 Who owes what comes from the reporting calendar (trackers.services.calendar writes it; the
 selectors read it); who is told is read in a few queries per run, at most NOTIFY_BATCH_MAX mails.
@@ -229,7 +231,12 @@ def notifications_reminders_send(today: dt.date | None = None) -> NotifyRun:
     as "overdue". At most NOTIFY_BATCH_MAX mails; `more` says a next run has the rest."""
     today = today or timezone.localdate()
     days = settings.NOTIFY_REMINDER_DAYS
-    owed, more = _first_people(reminders_owed(today, days).iterator(chunk_size=2000), settings.NOTIFY_BATCH_MAX)
+    # Only obligations due within the log's retention: an "overdue" mail is claimed after the due
+    # date, so once notification_log_prune deleted its row, its obligation is out of this window
+    # and is never told twice ("due soon" rows are younger than their due date by at most `days`).
+    oldest = today - dt.timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS)
+    owed, more = _first_people(reminders_owed(today, days, oldest).iterator(chunk_size=2000),
+                               settings.NOTIFY_BATCH_MAX)
     run = uuid.uuid4()
     claimed = _claim(run, [(user_id, row["kind"], f"obligation-{row['pk']}") for user_id, rows in owed.items()
                            for row in rows])
@@ -306,6 +313,24 @@ def notification_digest_send(today: dt.date | None = None) -> NotifyRun:
     result = _send(run, messages)
     result.more = more
     return result
+
+
+# Retention of the log
+
+PRUNE_BATCH = 10_000
+
+
+def notification_log_prune(now: dt.datetime | None = None) -> int:
+    """Delete the log rows older than NOTIFICATION_LOG_RETENTION_DAYS, in batches of PRUNE_BATCH
+    (short transactions, however many there are); returns how many. Safe: every key names a
+    moment that does not come back (a figure's lock version, a bulk approval's versions, an ISO
+    week), and reminders only look at obligations due within the same retention."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS)
+    old = NotificationLog.objects.filter(sent_at__lt=cutoff).order_by()
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += NotificationLog.objects.filter(pk__in=ids).delete()[0]
+    return deleted
 
 
 # Shared
