@@ -313,7 +313,8 @@ def two_submitters(mailed, revenue_target):
 
 
 def test_a_bulk_approval_mails_each_submitter_once_listing_their_figures(
-        smtp_server, two_submitters, revenue_target, django_capture_on_commit_callbacks):
+        smtp_server, two_submitters, revenue_target, django_capture_on_commit_callbacks,
+        django_assert_max_num_queries):
     NotificationPreferences.objects.create(user=two_submitters["other"], language="en")
     versions = [*two_submitters["mine"], two_submitters["theirs"]]
 
@@ -337,6 +338,10 @@ def test_a_bulk_approval_mails_each_submitter_once_listing_their_figures(
     # The task delivered again (a worker died after sending): nothing more.
     assert tasks.notification_approvals(sorted(v.pk for v in versions), key) == 0
     assert len(smtp_server.messages) == 2
+
+    # Versions, addresses, claim, claimed: whatever the number of figures and people.
+    with django_assert_max_num_queries(4):
+        assert notifications.notification_approvals_send([v.pk for v in versions], "approvals-another").sent == 2
 
 
 def test_a_bulk_approval_mails_nobody_who_turned_approval_mails_off(
