@@ -718,6 +718,12 @@ class ReportingObligation(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("year"))
     due_date = models.DateField(_("due date"))
+    # The figure owed, if anyone has entered it yet: a join on (indicator, region, year), no column
+    # of its own (selectors.with_work_state reads its versions through it, set-based, not per row).
+    figure = models.ForeignObject(
+        Actual, on_delete=models.DO_NOTHING, from_fields=["indicator", "region", "year"],
+        to_fields=["indicator", "region", "year"], null=True, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("reporting obligation")

@@ -8,7 +8,24 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
@@ -371,20 +388,29 @@ def review_departments() -> QuerySet[Department]:
         "region_id", "name")
 
 
-def work_state(today: dt.date) -> Case:
-    """Where an obligation stands (kpis.core.vocabulary.WORK_STATES), in SQL: its figure returned,
-    waiting for review, approved; else overdue once its due date has passed, owed before. A draft
-    is still owed. The figure is the obligation's indicator x region x year, whoever reports it."""
-    versions = ActualVersion.objects.filter(
-        actual__indicator=OuterRef("indicator"), actual__region=OuterRef("region"), actual__year=OuterRef("year"))
-    return Case(
-        When(Exists(versions.filter(status=ActualVersion.Status.RETURNED)), then=Value("returned")),
-        When(Exists(versions.filter(status=ActualVersion.Status.SUBMITTED)), then=Value("submitted")),
-        When(Exists(versions.filter(status=ActualVersion.Status.APPROVED)), then=Value("done")),
+def with_work_state(obligations: QuerySet[ReportingObligation], today: dt.date) -> QuerySet[ReportingObligation]:
+    """Where each obligation stands (kpis.core.vocabulary.WORK_STATES), as its `state`, in SQL: its
+    figure returned, waiting for review, approved; else overdue once its due date has passed, owed
+    before. A draft is still owed. The figure is the obligation's indicator x region x year, whoever
+    reports it. Also `approved`: the figure has an approved version (whatever is open beside it, a
+    correction waiting or returned), what completeness counts as approved.
+
+    Read by joins, not a lookup per obligation: the figure (ReportingObligation.figure), its one
+    open version and its one approved version (each at most one, by the constraints
+    actual_version_one_open and actual_version_one_approved, so no row is repeated)."""
+    status = ActualVersion.Status
+    return obligations.alias(
+        open_version=FilteredRelation("figure__versions", condition=Q(
+            figure__versions__status__in=[status.RETURNED, status.SUBMITTED])),
+        approved_version=FilteredRelation("figure__versions", condition=Q(figure__versions__status=status.APPROVED)),
+    ).annotate(approved=ExpressionWrapper(Q(approved_version__isnull=False), output_field=BooleanField()), state=Case(
+        When(open_version__status=status.RETURNED, then=Value("returned")),
+        When(open_version__status=status.SUBMITTED, then=Value("submitted")),
+        When(approved_version__isnull=False, then=Value("done")),
         When(due_date__lt=today, then=Value("overdue")),
         default=Value("owed"),
         output_field=CharField(),
-    )
+    ))
 
 
 def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_TO_DO, department=None,
@@ -414,7 +440,7 @@ def _work_obligations(user, today: dt.date, department, year) -> QuerySet[Report
         obligations = obligations.filter(department=department)
     if year is not None:
         obligations = obligations.filter(year=year)
-    return obligations.annotate(state=work_state(today))
+    return with_work_state(obligations, today)
 
 
 def work_years_for(user, *, today: dt.date | None = None) -> list[int]:
@@ -433,11 +459,6 @@ def obligation_list_for(user, year: int) -> QuerySet[ReportingObligation]:
     )
 
 
-# A figure counts as submitted once a version of it was sent for review, whatever came after
-# (approved, or approved and since corrected): the completeness page's "submitted".
-SUBMITTED_STATUSES = tuple(s.value for s in (ActualVersion.Status.SUBMITTED, ActualVersion.Status.APPROVED,
-                                              ActualVersion.Status.SUPERSEDED))
-
 COMPLETENESS_SQL = """
 WITH figures AS (
     SELECT DISTINCT t.indicator_id, t.region_id, t.plan_id
@@ -445,14 +466,9 @@ WITH figures AS (
     WHERE p.start_year <= %s AND p.end_year >= %s
       AND t.valid_to IS NULL AND p.published_at IS NOT NULL  -- current targets of published plans
 ), owed AS (
-    SELECT o.department_id, o.indicator_id, o.region_id, o.due_date,
-        EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
-                WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
-                  AND v.status IN (%s, %s, %s)) AS submitted,
-        EXISTS (SELECT 1 FROM trackers_actual a JOIN trackers_actualversion v ON v.actual_id = a.id
-                WHERE a.indicator_id = o.indicator_id AND a.region_id = o.region_id AND a.year = o.year
-                  AND v.approved_at IS NOT NULL) AS approved
-    FROM trackers_reportingobligation o WHERE o.year = %s
+    SELECT department_id, indicator_id, region_id, due_date, approved,
+        (state = 'submitted' OR approved) AS submitted
+    FROM ({obligations}) states
 )
 SELECT f.plan_id, owed.department_id, COUNT(*),
     SUM(CASE WHEN owed.submitted THEN 1 ELSE 0 END),
@@ -466,17 +482,23 @@ GROUP BY f.plan_id, owed.department_id
 def completeness(year: int, today: dt.date | None = None) -> list[dict]:
     """Per department and plan: figures owed, submitted, approved and overdue for a year.
 
-    Submitted counts figures sent for review (or already approved); overdue counts figures not
-    submitted by the due date. Completion and approval are separate states, as in DHIS2. Counted
-    by the database in one statement (a figure serves every plan of its indicator and region that
-    runs that year), then the few plans and departments named.
+    Submitted counts figures sent for review or approved (a correction waiting or returned beside
+    an approved version included); approved, figures with an approved version; overdue, figures
+    not submitted by the due date. Completion and approval are separate states, as in DHIS2. Each
+    obligation's figure is read by the "my work" rule (with_work_state, joins, not a lookup per
+    obligation), counted by the database in one statement (a figure serves every plan of its
+    indicator and region that runs that year), then the few plans and departments named.
     """
     today = today or timezone.localdate()
+    states = with_work_state(ReportingObligation.objects.filter(year=year), today).order_by().values(
+        "department_id", "indicator_id", "region_id", "due_date", "approved", "state")
+    sql, params = states.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(COMPLETENESS_SQL, [year, year, *SUBMITTED_STATUSES, year, today])
+        cursor.execute(COMPLETENESS_SQL.format(obligations=sql), [year, year, *params, today])
         counts = cursor.fetchall()
     plans = Plan.objects.in_bulk({plan_id for plan_id, *_rest in counts})
-    departments = Department.objects.in_bulk({department_id for _plan, department_id, *_rest in counts})
+    departments = Department.objects.select_related("region").in_bulk(
+        {department_id for _plan, department_id, *_rest in counts})
     rows = [
         {"department": departments[department_id], "plan": plans[plan_id], "owed": owed, "submitted": int(submitted),
          "approved": int(approved), "overdue": int(overdue)}
@@ -618,21 +640,20 @@ def reminders_owed(today: dt.date, days: int, oldest: dt.date | None = None) -> 
     """What each person is to be reminded of: the obligations of the reporting calendar that the
     "my work" page shows as owed (due within `days`: kind "reminder") or overdue (kind "overdue",
     due on or after `oldest`),
-    by the same rule (work_state), for every active member with an address of the department that
+    by the same rule (with_work_state), for every active member with an address of the department that
     owes it, unless they turned reminders off or were already told (NotificationLog, key
     "obligation-<id>"). Rows as dicts, ordered by member then due date."""
     told = NotificationLog.objects.filter(
         user=OuterRef("member"), kind=OuterRef("kind"),
         key=Concat(Value("obligation-"), Cast(OuterRef("pk"), CharField())),
     )
+    obligations = ReportingObligation.objects.filter(
+        # One filter() call: the conditions on the member hold for the same member (one join).
+        due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
+        department__members__email__gt="",
+    )
     return (
-        ReportingObligation.objects.filter(
-            # One filter() call: the conditions on the member hold for the same member (one join).
-            due_date__lte=today + dt.timedelta(days=days), department__members__is_active=True,
-            department__members__email__gt="",
-        )
-        .filter(**({"due_date__gte": oldest} if oldest else {}))
-        .annotate(state=work_state(today))
+        with_work_state(obligations.filter(**({"due_date__gte": oldest} if oldest else {})), today)
         .filter(state__in=["owed", "overdue"])
         .annotate(
             member=F("department__members"),

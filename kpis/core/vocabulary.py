@@ -103,7 +103,7 @@ VERSION_STATUSES = {
 }
 OPEN_VERSION_STATUSES = ("draft", "submitted", "returned")
 
-# Where an owed figure stands for the department that owes it (trackers.selectors.work_state),
+# Where an owed figure stands for the department that owes it (trackers.selectors.with_work_state),
 # in the order a submitter's "my work" lists them: what needs doing first.
 WORK_STATES = {
     "returned": gettext_noop("returned"),

@@ -201,7 +201,7 @@ def test_a_submitted_figure_is_not_reminded(smtp_server, mailed, revenue_target)
 
 def test_a_returned_figure_is_not_reminded_as_overdue_its_return_mail_said_it(
         smtp_server, mailed, revenue_target, django_capture_on_commit_callbacks):
-    """The "my work" page's rule (selectors.work_state): a returned figure is "returned", not overdue."""
+    """The "my work" page's rule (selectors.with_work_state): a returned figure is "returned", not overdue."""
     submitter, department, reviewer = mailed
     review(django_capture_on_commit_callbacks, submitted(revenue_target, submitter, department), reviewer)
     notifications_reminders_send(due_date_for(2024) + dt.timedelta(days=1))

@@ -72,7 +72,9 @@ def my_work(request):
                           state_labels=labels(vocabulary.WORK_STATES))
     filters = form.filters()
     counts = work_counts_for(user, today=today, department=filters["department"], year=filters["year"])
-    page = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE)
+    paginator.count = sum(counts[state] for state in filters["states"])  # counted already: not counted again
+    page = paginator.get_page(request.GET.get("page"))
     return _render(request, "trackers/my_work.html", {
         "form": form, "counts": counts, "page": page, "today": today,
         "rows": [{"figure": figure, "current_value": plain_number(figure.current.value) if figure.current else "",
