@@ -373,9 +373,9 @@ def regions_page(request):
     _require_dashboards(request.user)
     params, status = _params(request)
     as_of, dates = _as_of(params, request)
-    compared = comparable_indicators()
+    compared = list(comparable_indicators())  # counted once (a GROUP BY over every target), read thrice
     code = params["indicator"] or "biomed_rd_intensity"
-    indicator = compared.filter(code=code).first() or compared.first()
+    indicator = next((i for i in compared if i.code == code), compared[0] if compared else None)
     if params["indicator"] and (indicator is None or indicator.code != params["indicator"]):
         messages.error(request, _("The indicator “%(code)s” is not set as a target by two or more regions, so there "
                                   "is nothing to compare; showing another one.") % {"code": params["indicator"]})
