@@ -331,15 +331,30 @@ def review_queue(user, *, plan=None, region=None, department=None, flagged: bool
         actual__indicator=OuterRef("actual__indicator"), actual__region=OuterRef("actual__region"),
         actual__year__lt=OuterRef("actual__year"), status=ActualVersion.Status.APPROVED,
     ).order_by("-actual__year")
-    replaced = ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
-    queue = (
-        ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
-        .exclude(submitted_by=user).exclude(created_by=user)  # whom actual_approve refuses (four eyes)
-        .annotate(last_year_value=Subquery(earlier.values("value_in_indicator_unit")[:1]),
-                  last_year=Subquery(earlier.values("actual__year")[:1]), is_correction=Exists(replaced),
-                  replaced_value=Subquery(replaced.values("value")[:1]),
-                  replaced_unit=Subquery(replaced.values("unit")[:1]))
-    )
+    replaced = _replaced()
+    queue = _waiting_for(user, plan=plan, region=region, department=department, flagged=flagged, kind=kind).annotate(
+        last_year_value=Subquery(earlier.values("value_in_indicator_unit")[:1]),
+        last_year=Subquery(earlier.values("actual__year")[:1]), is_correction=Exists(replaced),
+        replaced_value=Subquery(replaced.values("value")[:1]), replaced_unit=Subquery(replaced.values("unit")[:1]))
+    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by",
+                                 "published").order_by(
+        "submitted_at", "pk")
+
+
+def review_queue_count(user, **filters) -> int:
+    """How many figures review_queue holds with these filters, counted without its annotations
+    (whose references to the figure would join every waiting version to its figure)."""
+    return _waiting_for(user, **filters).count()
+
+
+def _replaced() -> QuerySet[ActualVersion]:
+    return ActualVersion.objects.filter(actual=OuterRef("actual"), status=ActualVersion.Status.APPROVED)
+
+
+def _waiting_for(user, *, plan=None, region=None, department=None, flagged: bool | None = None,
+                 kind: str | None = None) -> QuerySet[ActualVersion]:
+    queue = (ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED)
+             .exclude(submitted_by=user).exclude(created_by=user))  # whom actual_approve refuses (four eyes)
     if plan is not None:
         queue = queue.filter(Exists(Target.objects.filter(
             plan=plan, indicator=OuterRef("actual__indicator"), region=OuterRef("actual__region"))))
@@ -350,10 +365,8 @@ def review_queue(user, *, plan=None, region=None, department=None, flagged: bool
     if flagged is not None:
         queue = queue.filter(flagged=flagged)
     if kind is not None:
-        queue = queue.filter(is_correction=(kind == "correction"))
-    return queue.select_related("actual__indicator", "actual__region", "department__region", "submitted_by",
-                                 "published").order_by(
-        "submitted_at", "pk")
+        queue = queue.filter(Exists(_replaced()) if kind == "correction" else ~Exists(_replaced()))
+    return queue
 
 
 def figure_targets(figures) -> dict[tuple[int, int, int], list[Target]]:
@@ -376,9 +389,12 @@ def figure_targets(figures) -> dict[tuple[int, int, int], list[Target]]:
 
 
 def review_regions() -> QuerySet[Region]:
-    """Regions with figures waiting for review: what the queue's region filter offers."""
-    return Region.objects.filter(Exists(ActualVersion.objects.filter(
-        actual__region=OuterRef("pk"), status=ActualVersion.Status.SUBMITTED))).order_by("code")
+    """Regions with figures waiting for review: what the queue's region filter offers. Their ids
+    are read first, whole: a form reads its choices through a server-side cursor, for which
+    PostgreSQL plans a lookup per region (1.3 s at national scale against 0.3 s)."""
+    ids = ActualVersion.objects.filter(status=ActualVersion.Status.SUBMITTED).order_by().values_list(
+        "actual__region_id", flat=True).distinct()
+    return Region.objects.filter(pk__in=list(ids)).order_by("code")
 
 
 def review_departments() -> QuerySet[Department]:

@@ -35,6 +35,7 @@ from trackers.selectors import (
     published_plans,
     review_departments,
     review_queue,
+    review_queue_count,
     review_regions,
     upload_job_get_for,
     upload_job_list_for,
@@ -239,7 +240,9 @@ def review(request):
     _require_perm(request.user, "trackers.review_figure")
     form = _review_filters(request.GET or None)
     queue = review_queue(request.user, **form.filters())
-    page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(queue, REVIEW_PAGE_SIZE)
+    paginator.count = review_queue_count(request.user, **form.filters())
+    page = paginator.get_page(request.GET.get("page"))
     return _render(request, "trackers/review.html", {
         "page": page, "rows": _review_rows(list(page)), "form": form,
         "bulk": request.user.has_perm("trackers.approve_in_bulk"), "back": request.get_full_path(),
