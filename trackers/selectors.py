@@ -441,6 +441,30 @@ def work_list_for(user, *, today: dt.date | None = None, states=vocabulary.WORK_
         order, "due_date", "department__name", "indicator__name", "region__name", "pk")
 
 
+class PagedByIds:
+    """A long ordered list read a page at a time, for a Paginator: the page's ids first, by the
+    list's order (a sort of narrow rows), then those rows alone with everything they carry. Its
+    count is the caller's to set on the Paginator (set from counts made already, or counted here)."""
+
+    ordered = True
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()} if ids else {}
+        return [rows[pk] for pk in ids]
+
+
 def work_counts_for(user, *, today: dt.date | None = None, department=None, year=None) -> dict[str, int]:
     """How many of the user's obligations are in each state (WORK_STATES), counted in one query."""
     today = today or timezone.localdate()

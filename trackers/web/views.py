@@ -27,6 +27,7 @@ from trackers.choices import labels
 from trackers.exceptions import ConflictError, InvalidInput, WorkflowError
 from trackers.models import ActualVersion, UploadJob
 from trackers.selectors import (
+    PagedByIds,
     actual_list_for,
     figure_targets,
     history_actor,
@@ -73,7 +74,7 @@ def my_work(request):
                           state_labels=labels(vocabulary.WORK_STATES))
     filters = form.filters()
     counts = work_counts_for(user, today=today, department=filters["department"], year=filters["year"])
-    paginator = Paginator(work_list_for(user, today=today, **filters), WORK_PAGE_SIZE)
+    paginator = Paginator(PagedByIds(work_list_for(user, today=today, **filters)), WORK_PAGE_SIZE)
     paginator.count = sum(counts[state] for state in filters["states"])  # counted already: not counted again
     page = paginator.get_page(request.GET.get("page"))
     return _render(request, "trackers/my_work.html", {
