@@ -723,6 +723,7 @@ class ReportingObligation(models.Model):
     figure = models.ForeignObject(
         Actual, on_delete=models.DO_NOTHING, from_fields=["indicator", "region", "year"],
         to_fields=["indicator", "region", "year"], null=True, related_name="+",
+        serialize=False,  # a join, not a column: nothing to dump, and most obligations have no figure yet
     )
 
     class Meta:

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportingobligation',
             name='figure',
-            field=models.ForeignObject(from_fields=['indicator', 'region', 'year'], null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='trackers.actual', to_fields=['indicator', 'region', 'year']),
+            field=models.ForeignObject(from_fields=['indicator', 'region', 'year'], null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', serialize=False, to='trackers.actual', to_fields=['indicator', 'region', 'year']),
         ),
     ]
