@@ -101,16 +101,21 @@ def notification_figure_enqueue(version: ActualVersion, kind: str) -> None:
     if getattr(_held, "on", False):
         return
     key = f"figure-{version.actual_id}-{version.actual.lock_version}"  # this return or approval, not the figure's next
-    version_id = version.pk
+    task = "notification_return" if kind == Kind.RETURN else "notification_approval"
+    _enqueue_after_commit(task, [version.pk, key], f"{kind} mail for figure version {version.pk} was not sent")
+
+
+def _enqueue_after_commit(task_name: str, args: list, failure: str) -> None:
+    """Queue trackers.tasks.<task_name>(*args) once the transaction commits. A mail never undoes or
+    fails the review it tells of: if it cannot even be queued, `failure` is logged."""
 
     def enqueue():
         from trackers import tasks  # the tasks call this module
 
-        task = tasks.notification_return if kind == Kind.RETURN else tasks.notification_approval
         try:
-            task.apply_async(args=[version_id, key], retry=False)  # a broker that is down answers at once
+            getattr(tasks, task_name).apply_async(args=args, retry=False)  # a broker that is down answers at once
         except Exception:  # noqa: BLE001 - the review is committed; its mail must not turn it into an error
-            logger.exception("%s mail for figure version %s was not sent", kind, version_id)
+            logger.exception(failure)
 
     transaction.on_commit(enqueue)
 
@@ -122,17 +127,8 @@ def notification_approvals_enqueue(versions: Sequence[ActualVersion]) -> None:
     if getattr(_held, "on", False) or not versions:
         return
     version_ids = sorted(version.pk for version in versions)
-    key = approvals_key(versions)
-
-    def enqueue():
-        from trackers import tasks  # the tasks call this module
-
-        try:
-            tasks.notification_approvals.apply_async(args=[version_ids, key], retry=False)
-        except Exception:  # noqa: BLE001 - the approval is committed; its mail must not turn it into an error
-            logger.exception("approval mails for %s figure versions were not sent", len(version_ids))
-
-    transaction.on_commit(enqueue)
+    _enqueue_after_commit("notification_approvals", [version_ids, approvals_key(versions)],
+                          f"approval mails for {len(version_ids)} figure versions were not sent")
 
 
 def approvals_key(versions: Sequence[ActualVersion]) -> str:
